@@ -1,0 +1,214 @@
+/**
+ * Fan-out benchmark: 1 publisher → 50 subscribers, 5,000 messages of 100 B
+ * over WebSocket, the same @stomp/stompjs client against
+ *   (a) the stompkit broker (memory mode, its own process, port 0),
+ *   (b) RabbitMQ Web-STOMP at ws://127.0.0.1:15674/ws (skipped if unreachable),
+ *   (c) a bare `ws` broadcast server (the ceiling, its own process).
+ * Every subscriber checks that each message arrives exactly once; the run
+ * fails loudly otherwise. Prints deliveries/s and the ratios.
+ *
+ *   npm run bench:fanout   [SUBSCRIBERS=50 MESSAGES=5000 SIZE=100 ROUNDS=3]
+ */
+import { open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, type IFrame } from '@stomp/stompjs';
+import WebSocket from 'ws';
+import { child, reachable, root } from '../support/processes.js';
+
+const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 50);
+const MESSAGES = Number(process.env.MESSAGES ?? 5000);
+const SIZE = Number(process.env.SIZE ?? 100);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+
+interface Target {
+  name: string;
+  url: string;
+  login: string;
+  passcode: string;
+}
+
+function stompClient(t: Target): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client({
+      brokerURL: t.url,
+      webSocketFactory: () => new WebSocket(t.url, ['v12.stomp']),
+      connectHeaders: { login: t.login, passcode: t.passcode, host: '/' },
+      reconnectDelay: 0,
+      heartbeatIncoming: 0,
+      heartbeatOutgoing: 0,
+    });
+    client.onConnect = () => resolve(client);
+    client.onStompError = (f: IFrame) => reject(new Error(`${t.name}: ERROR ${f.headers.message ?? ''} ${f.body}`));
+    client.onWebSocketError = () => reject(new Error(`${t.name}: cannot connect to ${t.url}`));
+    client.activate();
+  });
+}
+
+/** A round cut short by the broker closing connections (e.g. another suite's RabbitMQ outage). */
+class Disturbed extends Error {}
+
+/** One round: returns deliveries/s; throws on loss or duplication. */
+async function round(t: Target): Promise<number> {
+  const destination = `/topic/bench.fanout.${Math.random().toString(36).slice(2, 8)}`;
+  const subscribers = await Promise.all(Array.from({ length: SUBSCRIBERS }, () => stompClient(t)));
+  const publisher = await stompClient(t);
+  const seen = subscribers.map(() => new Uint8Array(MESSAGES));
+  let delivered = 0;
+  let duplicates = 0;
+  let disturbed = false;
+  const total = SUBSCRIBERS * MESSAGES;
+  let finish!: () => void;
+  const done = new Promise<void>((r) => (finish = r));
+  let why = '';
+  for (const [k, c] of [...subscribers, publisher].entries()) {
+    const who = k === subscribers.length ? 'publisher' : `subscriber ${k}`;
+    c.onWebSocketClose = (evt: { code?: number; reason?: string }) => {
+      why ||= `${who}: close ${evt.code ?? '?'} ${evt.reason ?? ''}`.trim();
+      disturbed = true;
+      finish();
+    };
+    c.onStompError = (f: IFrame) => {
+      why ||= `${who}: ERROR ${f.headers.message ?? ''}`;
+    };
+  }
+  // Each subscription is confirmed with a receipt so none misses the start.
+  await Promise.all(
+    subscribers.map(
+      (c, i) =>
+        new Promise<void>((resolve) => {
+          const receipt = `sub-${i}`;
+          c.watchForReceipt(receipt, () => resolve());
+          c.subscribe(
+            destination,
+            (m) => {
+              const n = Number(m.body.slice(0, 8));
+              const s = seen[i]!;
+              if (s[n] !== 0) duplicates++;
+              s[n] = 1;
+              if (++delivered === total) finish();
+            },
+            { receipt },
+          );
+        }),
+    ),
+  );
+  const pad = 'x'.repeat(SIZE - 8);
+  const start = process.hrtime.bigint();
+  for (let n = 0; n < MESSAGES; n++) {
+    publisher.publish({ destination, body: String(n).padStart(8, '0') + pad });
+  }
+  // No progress for 15 s means the rest is not coming.
+  let last = -1;
+  const watchdog = setInterval(() => {
+    if (delivered === last) finish();
+    last = delivered;
+  }, 15_000);
+  await done;
+  clearInterval(watchdog);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  for (const c of [...subscribers, publisher]) c.onWebSocketClose = () => {};
+  await Promise.all([...subscribers, publisher].map((c) => c.deactivate()));
+  if (disturbed) throw new Disturbed(`${t.name}: the broker closed a connection during the round (${why})`);
+  if (duplicates > 0) throw new Error(`${t.name}: ${duplicates} duplicate deliveries`);
+  if (delivered !== total) throw new Error(`${t.name}: ${total - delivered} of ${total} deliveries lost`);
+  return total / seconds;
+}
+
+/** A round, retried when something outside the benchmark closed its connections. */
+async function steadyRound(t: Target): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await round(t);
+    } catch (err) {
+      if (!(err instanceof Disturbed) || attempt >= 3) throw err;
+      console.log(`  (${err.message}; retrying)`);
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
+}
+
+/**
+ * Rounds interleaved across targets (ours, RabbitMQ, ceiling, ours, ...) so a
+ * burst of load from elsewhere on the machine hits all of them alike; one
+ * warm-up round each, then the median.
+ */
+async function measureAll(targets: Target[]): Promise<number[]> {
+  for (const t of targets) await steadyRound(t);
+  const rates = targets.map(() => [] as number[]);
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const [k, t] of targets.entries()) rates[k]!.push(await steadyRound(t));
+  }
+  return rates.map((r) => r.sort((a, b) => a - b)[Math.floor(r.length / 2)]!);
+}
+
+/**
+ * The interop suites simulate RabbitMQ outages (node-wide) and hold this lock
+ * file meanwhile (test/support/broker.ts); take it too so their outages and
+ * these rounds do not overlap. A lock of a dead process is taken over.
+ */
+const RABBIT_LOCK = join(tmpdir(), 'stompkit-rabbitmq-tests.lock');
+
+async function lockRabbit(): Promise<() => Promise<void>> {
+  let told = false;
+  for (;;) {
+    try {
+      const handle = await open(RABBIT_LOCK, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(RABBIT_LOCK, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const owner = Number(await readFile(RABBIT_LOCK, 'utf8').catch(() => ''));
+    let alive = false;
+    try {
+      if (owner) process.kill(owner, 0);
+      alive = owner > 0;
+    } catch (err) {
+      alive = (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (!alive) {
+      await rm(RABBIT_LOCK, { force: true });
+      continue;
+    }
+    if (!told) console.log(`  (waiting: RabbitMQ test suites are running, pid ${owner})`);
+    told = true;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+const tsx = ['--import', 'tsx'];
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+console.log(`broker fan-out: 1 publisher → ${SUBSCRIBERS} subscribers, ${MESSAGES} messages of ${SIZE} B, WebSocket, median of ${ROUNDS}`);
+
+// STOMPKIT_PORT points the run at a broker started by hand (e.g. under --cpu-prof).
+const ours = process.env.STOMPKIT_PORT
+  ? { proc: null, port: Number(process.env.STOMPKIT_PORT) }
+  : await child([join(root, 'bin', 'stompkit-broker.js'), '--memory', '--port', '0'], /ws:\/\/[^:]+:(\d+)\/ws/);
+const ceiling = await child([...tsx, join(root, 'bench', 'broker-fanout', 'ceiling-server.ts')], /PORT (\d+)/);
+let unlockRabbit: (() => Promise<void>) | null = null;
+try {
+  const targets: Target[] = [{ name: 'stompkit', url: `ws://127.0.0.1:${ours.port}/ws`, login: 'guest', passcode: 'guest' }];
+  const rabbit = await reachable(15674);
+  if (rabbit) unlockRabbit = await lockRabbit();
+  if (rabbit) targets.push({ name: 'rabbitmq', url: 'ws://127.0.0.1:15674/ws', login: 'guest', passcode: 'guest' });
+  targets.push({ name: 'ceiling', url: `ws://127.0.0.1:${ceiling.port}/`, login: 'guest', passcode: 'guest' });
+  const rates = await measureAll(targets);
+  const rate = (name: string) => rates[targets.findIndex((t) => t.name === name)];
+  const stompkit = rate('stompkit')!;
+  const rabbitmq = rate('rabbitmq');
+  const top = rate('ceiling')!;
+  console.log(`  stompkit broker      ${fmt(stompkit)} deliveries/s`);
+  if (rabbitmq !== undefined) console.log(`  RabbitMQ Web-STOMP   ${fmt(rabbitmq)} deliveries/s`);
+  else console.log('  RabbitMQ Web-STOMP   skipped: nothing listens on 127.0.0.1:15674 (run scripts/rabbitmq-setup)');
+  console.log(`  bare ws (ceiling)    ${fmt(top)} deliveries/s`);
+  if (rabbitmq !== undefined) console.log(`  ours / RabbitMQ      ${(stompkit / rabbitmq).toFixed(2)}×  (goal ≥ 3×)`);
+  console.log(`  ours / ceiling       ${(stompkit / top).toFixed(2)}×  (goal ≥ 0.5×)`);
+  console.log('  nothing lost or duplicated in any run');
+} finally {
+  await unlockRabbit?.();
+  ours.proc?.kill('SIGTERM');
+  ceiling.proc.kill('SIGTERM');
+}

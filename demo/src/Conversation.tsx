@@ -1,0 +1,36 @@
+import { Composer } from '../../src/chat/components/Composer';
+import { MessageList } from '../../src/chat/components/MessageList';
+import { TypingIndicator } from '../../src/chat/components/TypingIndicator';
+import { useMessages, useRoom } from '../../src/chat/hooks';
+
+export interface ConversationProps {
+  roomId: string;
+}
+
+/**
+ * The open room, from the kit's wired parts: the message log (history pages
+ * load on scroll-up; reading at the bottom moves the read marker), who is
+ * typing, and the composer, which works in every connection state (while
+ * offline a message waits in the outbox and shows as pending).
+ */
+export function Conversation({ roomId }: ConversationProps) {
+  const { room, history } = useRoom(roomId);
+  const empty = useMessages(roomId).length === 0 && !history.loading;
+  const name = room?.name ?? roomId;
+  return (
+    <main className="conversation" aria-labelledby="conversation-title">
+      <header className="conversation__header">
+        <h1 className="conversation__title" id="conversation-title">
+          # {name}
+        </h1>
+        {room?.topic ? <p className="conversation__topic">{room.topic}</p> : null}
+      </header>
+      <div className="conversation__body" data-empty={empty ? '' : undefined}>
+        <MessageList roomId={roomId} label={`Messages in #${name}`} />
+        {empty ? <p className="conversation__empty">No messages yet. Say hello!</p> : null}
+      </div>
+      <TypingIndicator roomId={roomId} className="conversation__typing" />
+      <Composer roomId={roomId} label={`Message #${name}`} className="conversation__composer" />
+    </main>
+  );
+}

@@ -1,0 +1,10 @@
+import { PresenceList } from '../../src/chat/components/PresenceList';
+
+/** Who is in the open room (from presence heartbeats). */
+export function People({ roomId }: { roomId: string }) {
+  return (
+    <aside className="people" aria-label="People in this room">
+      <PresenceList roomId={roomId} label="Online" />
+    </aside>
+  );
+}

@@ -1,0 +1,61 @@
+import { useEffect, useState } from 'react';
+import { ChatProvider } from '../../src/chat/provider';
+import { useChat, useRooms } from '../../src/chat/hooks';
+import { useConnectionState } from '../../src/react/index';
+import { Conversation } from './Conversation';
+import { People } from './People';
+import { Sidebar } from './Sidebar';
+
+export interface WorkspaceProps {
+  user: string;
+  drawerOpen: boolean;
+  onCloseDrawer(): void;
+}
+
+/** The room everyone lands in; created by the first person to arrive. */
+export const DEFAULT_ROOM = { id: 'general', name: 'general', topic: 'Say hello to everyone here' };
+
+/** The chat client for this person, then rooms, the open conversation and who is here. */
+export function Workspace(props: WorkspaceProps) {
+  return (
+    <ChatProvider userId={props.user} fallback={<div className="workspace" />} onError={(e) => console.warn('[chat]', e)}>
+      <Rooms {...props} />
+    </ChatProvider>
+  );
+}
+
+function Rooms({ drawerOpen, onCloseDrawer }: WorkspaceProps) {
+  const client = useChat();
+  const rooms = useRooms();
+  const connected = useConnectionState((s) => s.status === 'connected');
+  const [current, setCurrent] = useState(DEFAULT_ROOM.id);
+  const hasDefault = rooms.some((r) => r.id === DEFAULT_ROOM.id);
+
+  // An empty broker gets its first room. The directory replay usually lands
+  // within a moment of connecting; a duplicate create is harmless anyway
+  // (the first creation wins in every reader's fold).
+  useEffect(() => {
+    if (!connected || hasDefault) return;
+    const timer = setTimeout(() => {
+      client.createRoom(DEFAULT_ROOM.id, DEFAULT_ROOM.name, DEFAULT_ROOM.topic).catch(() => undefined);
+    }, 1000);
+    return () => clearTimeout(timer);
+  }, [client, connected, hasDefault]);
+
+  const open = (roomId: string) => {
+    setCurrent(roomId);
+    onCloseDrawer();
+  };
+  const create = async (roomId: string, name: string) => {
+    if (!rooms.some((r) => r.id === roomId)) await client.createRoom(roomId, name);
+    open(roomId);
+  };
+
+  return (
+    <div className="workspace" data-panel={drawerOpen ? 'rooms' : undefined}>
+      <Sidebar empty={rooms.length === 0} currentRoomId={current} onSelect={open} onCreate={create} />
+      <Conversation key={current} roomId={current} />
+      <People roomId={current} />
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * A {@link MessageStore} that keeps nothing past the process: for tests, the
+ * memory broker of `stompkit/testing` and `--memory`.
+ */
+import type { MessageStore, QueueDeclaration, StoredMessage, StoredQueue } from './types.js';
+
+interface Held {
+  declaration: QueueDeclaration;
+  messages: Map<number, StoredMessage>;
+  nextOffset: number;
+}
+
+/** Create an in-memory store. Its `load()` returns what was written to it, so an engine restarted on it sees durable queues again. */
+export function createMemoryStore(): MessageStore {
+  const queues = new Map<string, Held>();
+  let closed = false;
+  const held = (name: string): Held => {
+    if (closed) throw new Error('store is closed');
+    const q = queues.get(name);
+    if (!q) throw new Error(`queue "${name}" was never declared`);
+    return q;
+  };
+  return {
+    async load(): Promise<StoredQueue[]> {
+      closed = false;
+      return [...queues.values()].map((q) => ({
+        declaration: { ...q.declaration, args: { ...q.declaration.args } },
+        messages: [...q.messages.values()].sort((a, b) => a.offset - b.offset),
+        nextOffset: q.nextOffset,
+      }));
+    },
+    async declare(declaration: QueueDeclaration): Promise<void> {
+      if (!queues.has(declaration.name)) {
+        queues.set(declaration.name, { declaration, messages: new Map(), nextOffset: 0 });
+      }
+    },
+    async append(queue: string, message: StoredMessage): Promise<void> {
+      const q = held(queue);
+      q.messages.set(message.offset, message);
+      q.nextOffset = Math.max(q.nextOffset, message.offset + 1);
+    },
+    async remove(queue: string, offsets: readonly number[]): Promise<void> {
+      const q = held(queue);
+      for (const o of offsets) q.messages.delete(o);
+    },
+    async truncate(queue: string, beforeOffset: number): Promise<void> {
+      const q = held(queue);
+      for (const o of q.messages.keys()) if (o < beforeOffset) q.messages.delete(o);
+    },
+    async close(): Promise<void> {
+      closed = true;
+    },
+  };
+}

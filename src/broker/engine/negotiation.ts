@@ -1,0 +1,25 @@
+/**
+ * CONNECT negotiation helpers (STOMP 1.2 §"Protocol Negotiation",
+ * §"Heart-beating").
+ */
+import { type StompVersion, SUPPORTED_VERSIONS, StompError } from './frame.js';
+
+/** Highest version both sides speak; no `accept-version` means 1.0. */
+export function negotiateVersion(acceptVersion: string | undefined): StompVersion {
+  if (acceptVersion === undefined) return '1.0';
+  const offered = acceptVersion.split(',').map((v) => v.trim());
+  for (let i = SUPPORTED_VERSIONS.length - 1; i >= 0; i--) {
+    if (offered.includes(SUPPORTED_VERSIONS[i])) return SUPPORTED_VERSIONS[i];
+  }
+  throw new StompError('Unsupported protocol version', `Supported protocol versions are ${SUPPORTED_VERSIONS.join(',')}`, {
+    version: SUPPORTED_VERSIONS.join(','),
+  });
+}
+
+/** `heart-beat: cx,cy` of CONNECT; absent means `0,0`. */
+export function parseHeartBeat(value: string | undefined): [number, number] {
+  if (value === undefined) return [0, 0];
+  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(value);
+  if (!m) throw new StompError('Malformed frame', `Invalid heart-beat header "${value}"`);
+  return [Number(m[1]), Number(m[2])];
+}

@@ -1,0 +1,56 @@
+/**
+ * The store as one durable queue sees it: every write waits for the queue's
+ * declaration to be stored first, writes keep their order, and a store that
+ * throws synchronously becomes a rejected promise (never an exception inside
+ * message routing).
+ */
+import type { MessageStore, QueueDeclaration, StoredMessage } from './types.js';
+
+function attempt(fn: () => Promise<void>): Promise<void> {
+  try {
+    return fn();
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+export class QueueStore {
+  private declared: Promise<void> | null;
+
+  /** `declare` false: the store already knows the queue (restored at start-up). */
+  constructor(
+    private readonly store: MessageStore,
+    declaration: QueueDeclaration,
+    declare: boolean,
+  ) {
+    if (!declare) {
+      this.declared = null;
+      return;
+    }
+    const p = attempt(() => store.declare(declaration));
+    this.declared = p;
+    // Once stored, later writes go straight to the store (callbacks on `p` run in registration order).
+    p.then(
+      () => {
+        if (this.declared === p) this.declared = null;
+      },
+      () => {},
+    );
+  }
+
+  private run(fn: () => Promise<void>): Promise<void> {
+    return this.declared ? this.declared.then(() => attempt(fn)) : attempt(fn);
+  }
+
+  append(queue: string, message: StoredMessage): Promise<void> {
+    return this.run(() => this.store.append(queue, message));
+  }
+
+  remove(queue: string, offsets: readonly number[]): Promise<void> {
+    return this.run(() => this.store.remove(queue, offsets));
+  }
+
+  truncate(queue: string, beforeOffset: number): Promise<void> {
+    return this.run(() => this.store.truncate(queue, beforeOffset));
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Contracts between the broker engine (this folder: no Node built-ins) and the
+ * hosts that carry bytes for it: the Node layer (`src/broker/node`, sockets)
+ * and the memory transport (`src/testing`, no sockets).
+ *
+ * The engine never touches a socket, a file or a timer it was not given, so
+ * the very same engine runs in Node and in a browser.
+ */
+
+/** How a client reached the broker. Reported in stats and to auth hooks. */
+export type TransportKind = 'websocket' | 'sockjs' | 'tcp' | 'memory';
+
+/** What a host gives the engine for one client connection. */
+export interface ConnectionSink {
+  readonly transport: TransportKind;
+  /**
+   * True when the channel carries raw bytes (TCP, binary WebSocket messages,
+   * memory). False for text-only channels (SockJS): bodies must then be UTF-8.
+   */
+  readonly binary: boolean;
+  /** Peer address (for logs and auth hooks); informational only. */
+  readonly remoteAddress?: string;
+  /** Write serialized frames (or a heart-beat EOL) to the peer. */
+  write(data: Uint8Array): void;
+  /**
+   * Bytes written but not yet handed to the OS. The engine compares this with
+   * `limits.maxPendingBytes` to cut off slow consumers.
+   */
+  pendingBytes(): number;
+  /** Close the channel after what was written has been flushed. */
+  close(): void;
+}
+
+/** What the engine gives back to the host for one connection. */
+export interface EngineConnection {
+  /** Bytes (or text, for text channels) received from the peer, in order. */
+  receive(chunk: Uint8Array | string): void;
+  /** The host's channel closed (peer went away or socket error). */
+  closed(reason?: string): void;
+}
+
+/** Outcome of the authentication hook. */
+export type AuthResult =
+  | { ok: true; user: string }
+  | { ok: false; message: string };
+
+/** Information about a connection given to the auth hooks. */
+export interface ConnectionInfo {
+  transport: TransportKind;
+  remoteAddress?: string;
+  /** All CONNECT headers (login, passcode, host, custom ones). */
+  headers: Readonly<Record<string, string>>;
+}
+
+/** What a client is trying to do with a destination. */
+export type DestinationAction = 'subscribe' | 'send';
+
+export type AuthenticateHook = (
+  login: string | undefined,
+  passcode: string | undefined,
+  info: ConnectionInfo,
+) => AuthResult | Promise<AuthResult>;
+
+export type AuthorizeHook = (
+  user: string,
+  action: DestinationAction,
+  destination: string,
+) => boolean | Promise<boolean>;
+
+/** Limits; every one is configurable through `createBroker`/`createEngine`. */
+export interface BrokerLimits {
+  /** Largest frame accepted, headers + body, in bytes. Default 1 MiB. */
+  maxFrameSize: number;
+  /** Most headers in one frame. Default 64. */
+  maxHeaders: number;
+  /** Longest header line (name + value) in bytes. Default 8 KiB. */
+  maxHeaderLength: number;
+  /** Most live subscriptions per connection. Default 256. */
+  maxSubscriptionsPerConnection: number;
+  /** Pending outbound bytes before a slow consumer is cut off. Default 8 MiB. */
+  maxPendingBytes: number;
+}
+
+/** A message as kept by a queue or stream, and as persisted. */
+export interface StoredMessage {
+  /** Position in the queue/stream; for streams this is `x-stream-offset`. Monotonic per queue. */
+  offset: number;
+  /** Milliseconds since epoch when the broker accepted it. */
+  timestamp: number;
+  /** Headers to deliver (user headers plus `user-id`, `content-type`, ...). */
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** How a queue was declared (RabbitMQ dialect: declaration headers on SEND/SUBSCRIBE). */
+export interface QueueDeclaration {
+  name: string;
+  type: 'classic' | 'stream';
+  durable: boolean;
+  autoDelete: boolean;
+  /** `x-max-length-bytes`, `x-max-age` (e.g. `7D`, `1h`, `30s`), ... as given. */
+  args: Record<string, string>;
+}
+
+/** Persisted state of one queue, as loaded at start. */
+export interface StoredQueue {
+  declaration: QueueDeclaration;
+  /** Messages still in the queue (classic) or retained in the log (stream), ascending offsets. */
+  messages: StoredMessage[];
+  /** Next offset to assign (so offsets never repeat after truncation or a restart). */
+  nextOffset: number;
+}
+
+/**
+ * Persistence used by the engine. The engine ships a memory implementation;
+ * the Node layer provides a file-backed one that groups writes (one fsync per
+ * batch). Promises resolve once the change is durable: RECEIPTs for SENDs to
+ * durable queues wait for `append` to resolve.
+ */
+export interface MessageStore {
+  load(): Promise<StoredQueue[]>;
+  declare(declaration: QueueDeclaration): Promise<void>;
+  append(queue: string, message: StoredMessage): Promise<void>;
+  /** Classic queues: messages acknowledged (removed for good). */
+  remove(queue: string, offsets: readonly number[]): Promise<void>;
+  /** Streams: retention dropped everything below `offset`. */
+  truncate(queue: string, beforeOffset: number): Promise<void>;
+  /** Flush and release. */
+  close(): Promise<void>;
+}
+
+/** Timers the engine uses; injectable so tests control time. */
+export interface EngineClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+export interface EngineOptions {
+  authenticate?: AuthenticateHook;
+  authorize?: AuthorizeHook;
+  store?: MessageStore;
+  limits?: Partial<BrokerLimits>;
+  clock?: EngineClock;
+  /** `server` header of CONNECTED. Default `stompkit/<version>`. */
+  serverName?: string;
+  /** Heart-beat the broker offers `[cx, cy]` in ms. Default `[10000, 10000]`. */
+  heartbeat?: [number, number];
+  /** Extra time allowed past a client's promised heart-beat before it is cut off. Default 1.5×. */
+  heartbeatGrace?: number;
+  /** A connection that has not sent CONNECT within this many ms gets ERROR and is closed. Default 30000; 0 = never. */
+  connectTimeout?: number;
+  /** Called for diagnostics (never for normal traffic). */
+  log?: (message: string) => void;
+}
+
+export interface DestinationStats {
+  destination: string;
+  kind: 'topic' | 'queue' | 'stream';
+  subscribers: number;
+  /** Messages waiting (queue) or retained (stream). 0 for topics. */
+  depth: number;
+  /** Bytes of bodies held (queue/stream). */
+  storedBytes: number;
+}
+
+export interface BrokerStats {
+  connections: Record<TransportKind, number>;
+  framesIn: number;
+  framesOut: number;
+  destinations: DestinationStats[];
+}
+
+/** The engine: one per broker. */
+export interface BrokerEngine {
+  /** Load persisted queues; call once before `open`. */
+  start(): Promise<void>;
+  /** Attach a new client connection. */
+  open(sink: ConnectionSink): EngineConnection;
+  stats(): BrokerStats;
+  /** Close every connection (ERROR-free), stop timers, flush and close the store. */
+  close(): Promise<void>;
+}

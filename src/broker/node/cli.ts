@@ -1,0 +1,149 @@
+/**
+ * `stompkit-broker`: run the dev broker from the command line.
+ *
+ *   stompkit-broker [--host 127.0.0.1] [--port 7370] [--data-dir .stompkit/data]
+ *                   [--memory] [--users users.json] [--allow-origin <origin>]…
+ *                   [--max-frame-size <bytes>]
+ *
+ * Open dev mode by default (any login, passcode ignored); `--users` takes a
+ * JSON object of login → passcode and makes the broker check CONNECT logins.
+ * SIGINT/SIGTERM close every connection and flush storage before exiting.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createBroker, type BrokerOptions } from './create-broker.js';
+import { LOCAL_ORIGINS, type OriginRule } from './origin.js';
+
+const USAGE = `Usage: stompkit-broker [options]
+
+  --host <host>            interface to listen on (default 127.0.0.1)
+  --port <port>            port for WebSocket, SockJS, TCP and HTTP (default 7370)
+  --data-dir <dir>         where durable queues and streams live (default .stompkit/data)
+  --memory                 keep nothing on disk
+  --users <file>           JSON object login -> passcode; logins are checked
+  --allow-origin <origin>  also allow this browser origin (repeatable; '*' allows any)
+  --max-frame-size <bytes> largest frame accepted (default 1048576)
+  --verbose                log diagnostics
+  -h, --help               show this help
+`;
+
+/** Parse the command line into broker options; throws with a clear message on bad input. */
+export function parseCli(argv: string[]): { options: BrokerOptions; port: number; host: string } | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '7370' },
+      'data-dir': { type: 'string', default: '.stompkit/data' },
+      memory: { type: 'boolean', default: false },
+      users: { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      'max-frame-size': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port number: ${values.port}`);
+  const options: BrokerOptions = {};
+  if (values.memory) options.memory = true;
+  else options.dataDir = resolve(values['data-dir']);
+  if (values.users !== undefined) options.users = readUsers(values.users);
+  const extra = values['allow-origin'] ?? [];
+  if (extra.length > 0) options.allowOrigins = [...LOCAL_ORIGINS, ...(extra as OriginRule[])];
+  if (values['max-frame-size'] !== undefined) {
+    const size = Number(values['max-frame-size']);
+    if (!Number.isInteger(size) || size < 256) throw new Error(`--max-frame-size: expected bytes ≥ 256, got ${values['max-frame-size']}`);
+    options.limits = { maxFrameSize: size };
+  }
+  if (values.verbose) options.log = (m) => console.error(`[stompkit-broker] ${m}`);
+  return { options, port, host: values.host };
+}
+
+function readUsers(file: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`--users ${file}: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`--users ${file}: expected a JSON object of login -> passcode`);
+  }
+  const users: Record<string, string> = {};
+  for (const [login, passcode] of Object.entries(parsed)) {
+    if (typeof passcode !== 'string') throw new Error(`--users ${file}: passcode of ${login} is not a string`);
+    users[login] = passcode;
+  }
+  return users;
+}
+
+/** Run the CLI; resolves once the broker listens. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  let parsed: ReturnType<typeof parseCli>;
+  try {
+    parsed = parseCli(argv);
+  } catch (err) {
+    console.error(`stompkit-broker: ${(err as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (parsed === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const { options, port, host } = parsed;
+  const broker = createBroker(options);
+  try {
+    await broker.listen(port, host);
+  } catch (err) {
+    console.error(`stompkit-broker: cannot start: ${(err as Error).message}`);
+    await broker.close().catch(() => {});
+    process.exitCode = 1;
+    return;
+  }
+  const urls = broker.urls;
+  if (urls) {
+    const storage = options.memory ? 'memory (nothing kept)' : options.dataDir;
+    const auth = options.users ? `logins checked (${Object.keys(options.users).length} users)` : 'open dev mode (any login)';
+    process.stdout.write(
+      [
+        `stompkit broker listening`,
+        `  WebSocket  ${urls.websocket}`,
+        `  SockJS     ${urls.sockjs}`,
+        `  STOMP/TCP  ${urls.tcp}`,
+        `  HTTP       ${urls.http}/health ${urls.http}/stats ${urls.http}/stompkit.json`,
+        `  storage    ${storage}`,
+        `  auth       ${auth}`,
+        '',
+      ].join('\n'),
+    );
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      // A second signal: the user wants out now.
+      process.exit(130);
+    }
+    stopping = true;
+    process.stdout.write(`stompkit broker: ${signal}, closing\n`);
+    broker.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`stompkit-broker: error while closing: ${String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+// Run when executed directly (bin, tsx), not when imported by tests.
+const invoked = process.argv[1] ? resolve(process.argv[1]) : '';
+if (invoked.endsWith('cli.ts') || invoked.endsWith('cli.js') || process.env.STOMPKIT_BROKER_CLI === '1') {
+  void main();
+}

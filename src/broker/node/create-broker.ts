@@ -1,0 +1,203 @@
+/**
+ * `createBroker()`: the broker engine behind sockets. One port (or someone
+ * else's HTTP server, via `attach`) serves WebSocket, SockJS, TCP and the
+ * small HTTP API; storage is a data directory or memory.
+ */
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createEngine, createMemoryStore, DEFAULT_LIMITS } from '../engine/index.js';
+import type {
+  AuthenticateHook,
+  AuthorizeHook,
+  BrokerEngine,
+  BrokerLimits,
+  BrokerStats,
+  MessageStore,
+} from '../engine/types.js';
+import { createFileStore } from './file-store.js';
+import { createHttpRoutes, type EndpointOptions, type HttpRoutes } from './http-routes.js';
+import { originPolicy, type OriginRule } from './origin.js';
+import { createPortServer, type PortServer } from './server.js';
+
+export type { EndpointOptions, SockJSTransport } from './http-routes.js';
+export type { OriginRule } from './origin.js';
+
+/** Options of {@link createBroker}. */
+export interface BrokerOptions {
+  /**
+   * Check CONNECT credentials. Default: open dev mode, any login is accepted
+   * (the user is the login, or `guest` without one) unless `users` is given.
+   */
+  authenticate?: AuthenticateHook;
+  /** Shorthand for `authenticate`: accept exactly these login → passcode pairs. */
+  users?: Readonly<Record<string, string>>;
+  /** Decide per user, action and destination. Default: everything allowed. */
+  authorize?: AuthorizeHook;
+  /** Keep durable queues and streams in this directory. Without it (or with `memory`) nothing persists. */
+  dataDir?: string;
+  /** Keep nothing on disk, even if `dataDir` is set. */
+  memory?: boolean;
+  /** A custom store (overrides `dataDir`/`memory`). */
+  store?: MessageStore;
+  /** Origins allowed on WebSocket and SockJS handshakes. Default: localhost, 127.0.0.1 and [::1] on any port. */
+  allowOrigins?: readonly OriginRule[] | ((origin: string) => boolean);
+  limits?: Partial<BrokerLimits>;
+  /** Heart-beat offered in CONNECTED, `[cx, cy]` ms. Default `[10000, 10000]`. */
+  heartbeat?: [number, number];
+  /** Which endpoints are served (all by default). */
+  endpoints?: EndpointOptions;
+  /** Diagnostics sink. Default: silent. */
+  log?: (message: string) => void;
+  /** `server` header of CONNECTED. */
+  serverName?: string;
+}
+
+/** The URLs a listening broker serves. */
+export interface BrokerUrls {
+  websocket: string;
+  sockjs: string;
+  tcp: string;
+  http: string;
+}
+
+/** A running broker. */
+export interface Broker {
+  /** Listen on `port` (default 7370; 0 picks a free one) and `host` (default 127.0.0.1). */
+  listen(port?: number, host?: string): Promise<{ port: number; host: string }>;
+  /** The bound port once listening. */
+  readonly port: number | undefined;
+  /** The URLs served once listening. */
+  readonly urls: BrokerUrls | undefined;
+  stats(): BrokerStats;
+  /**
+   * Serve `/ws`, `/sockjs`, `/health`, `/stats` and `/stompkit.json` on an
+   * existing HTTP server (e.g. a dev server), leaving its other requests and
+   * upgrades alone. Without a server, only starts the engine (for `middleware()`).
+   */
+  attach(server?: HttpServer): Promise<void>;
+  /** Connect-style middleware for the HTTP part (the Vite plugin uses it with `attach` for upgrades). */
+  middleware(): (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+  /** Close every connection, stop listening, flush and close storage. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_HEARTBEAT: [number, number] = [10_000, 10_000];
+const SERVER_NAME = 'stompkit/0.1.0';
+
+/** Accept exactly the given logins (STOMP 1.2 CONNECT `login`/`passcode`). */
+export function usersAuthenticator(users: Readonly<Record<string, string>>): AuthenticateHook {
+  return (login, passcode) => {
+    if (login !== undefined && Object.prototype.hasOwnProperty.call(users, login) && users[login] === passcode) {
+      return { ok: true, user: login };
+    }
+    return { ok: false, message: 'Bad CONNECT: login or passcode refused' };
+  };
+}
+
+/** Open dev mode: every login accepted, passcode ignored. */
+export const openAuthenticator: AuthenticateHook = (login) => ({ ok: true, user: login || 'guest' });
+
+/** Create a broker. Nothing listens until `listen()` or `attach()`. */
+export function createBroker(options: BrokerOptions = {}): Broker {
+  const log = options.log ?? (() => {});
+  const heartbeat = options.heartbeat ?? DEFAULT_HEARTBEAT;
+  const serverName = options.serverName ?? SERVER_NAME;
+  const store: MessageStore =
+    options.store ??
+    (options.dataDir && !options.memory ? createFileStore({ dataDir: options.dataDir, log }) : createMemoryStore());
+  const engine: BrokerEngine = createEngine({
+    authenticate: options.authenticate ?? (options.users ? usersAuthenticator(options.users) : openAuthenticator),
+    authorize: options.authorize,
+    store,
+    limits: options.limits,
+    heartbeat,
+    serverName,
+    log,
+  });
+  const endpoints = options.endpoints ?? {};
+  const routes: HttpRoutes = createHttpRoutes({
+    engine,
+    endpoints,
+    originAllowed: originPolicy(options.allowOrigins),
+    heartbeat,
+    serverName,
+    maxFrameSize: options.limits?.maxFrameSize ?? DEFAULT_LIMITS.maxFrameSize,
+    log,
+  });
+
+  let started: Promise<void> | null = null;
+  const start = () => (started ??= engine.start());
+  let server: PortServer | null = null;
+  let bound: { port: number; host: string } | undefined;
+  const attached: Array<() => void> = [];
+  let closing: Promise<void> | null = null;
+
+  const urlsFor = ({ port, host }: { port: number; host: string }): BrokerUrls => {
+    const h = host.includes(':') ? `[${host}]` : host;
+    return {
+      websocket: `ws://${h}:${port}/ws`,
+      sockjs: `http://${h}:${port}/sockjs`,
+      tcp: `tcp://${h}:${port}`,
+      http: `http://${h}:${port}`,
+    };
+  };
+
+  return {
+    async listen(port = 7370, host = '127.0.0.1') {
+      if (server) throw new Error('broker: already listening');
+      if (closing) throw new Error('broker: closed');
+      await start();
+      server = createPortServer({ engine, routes, tcp: endpoints.tcp !== false, log });
+      bound = await server.listen(port, host);
+      return bound;
+    },
+    get port() {
+      return bound?.port;
+    },
+    get urls() {
+      return bound ? urlsFor(bound) : undefined;
+    },
+    stats: () => engine.stats(),
+    async attach(http) {
+      await start();
+      if (!http) return;
+      const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        routes.upgrade(req, socket, head);
+      };
+      // Run before the server's own request listeners; theirs see only what we leave.
+      const previous = http.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+      const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+        if (routes.request(req, res)) return;
+        for (const l of previous) l.call(http, req, res);
+      };
+      http.removeAllListeners('request');
+      http.on('request', onRequest);
+      http.on('upgrade', onUpgrade);
+      attached.push(() => {
+        http.off('upgrade', onUpgrade);
+        http.off('request', onRequest);
+        for (const l of previous) http.on('request', l);
+      });
+    },
+    middleware() {
+      return (req, res, next) => {
+        if (!started || !routes.request(req, res)) next();
+      };
+    },
+    close() {
+      closing ??= (async () => {
+        for (const detach of attached.splice(0)) detach();
+        // Stop accepting first, then let the engine close sessions and flush storage.
+        const s = server;
+        server = null;
+        const netClosed = s ? new Promise<void>((r) => s.net.close(() => r())) : Promise.resolve();
+        if (started) await started.catch(() => {});
+        await engine.close();
+        routes.close();
+        if (s) await s.close();
+        await netClosed.catch(() => {});
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,339 @@
+/**
+ * The file-backed {@link MessageStore}: one append-only log per queue in a
+ * data directory (`<dataDir>/queues/*.log`, format in `log-records.ts`).
+ *
+ * Writes are grouped: every change made while a batch is being written joins
+ * the next batch, and each batch costs one `write` + one `fdatasync` per
+ * touched file. A promise resolves only after the fsync covering its record,
+ * so whatever the engine confirmed with a RECEIPT survives `kill -9`.
+ * Logs are replayed at load; a torn last record is cut off; a log with more
+ * dead bytes (acked, truncated) than live ones is compacted, at load and
+ * while running.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { readFileSync, writeFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MessageStore, QueueDeclaration, StoredMessage, StoredQueue } from '../engine/types.js';
+import {
+  encodeAppend,
+  encodeCompacted,
+  encodeDeclare,
+  encodeRemove,
+  encodeTruncate,
+  replay,
+} from './log-records.js';
+
+export interface FileStoreOptions {
+  /** Directory holding the logs; created if missing. */
+  dataDir: string;
+  /** Compact a log once its dead bytes exceed its live bytes and this many bytes. Default 1 MiB. */
+  compactMinBytes?: number;
+  log?: (message: string) => void;
+  /** Called after each grouped write + fsync of one log (diagnostics, tests). */
+  onSync?: (info: { queue: string; records: number }) => void;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/** One queue's log file and what is waiting to be written to it. */
+interface QueueLog {
+  name: string;
+  path: string;
+  fd: FileHandle;
+  declarationJson: string;
+  pending: Buffer[];
+  waiters: Waiter[];
+  /** Size on disk of each live message record, by offset. */
+  sizes: Map<number, number>;
+  liveBytes: number;
+  fileBytes: number;
+  /** Non-message bytes a compaction keeps. */
+  overhead: number;
+  nextOffset: number;
+}
+
+/** A file name that is safe on every file system and unique per queue name. */
+function fileNameFor(queue: string): string {
+  const readable = queue.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 60);
+  const hash = createHash('sha256').update(queue).digest('hex').slice(0, 16);
+  return `${readable}-${hash}.log`;
+}
+
+/** Create a file-backed store. Call `load()` first (the engine's `start()` does). */
+export function createFileStore(options: FileStoreOptions): MessageStore {
+  const dir = join(options.dataDir, 'queues');
+  const lockPath = join(options.dataDir, 'LOCK');
+  const compactMinBytes = options.compactMinBytes ?? 1024 * 1024;
+  const log = options.log ?? (() => {});
+  const logs = new Map<string, QueueLog>();
+  let flushing: Promise<void> | null = null;
+  let scheduled = false;
+  let closed = false;
+  let locked = false;
+
+  function takeLock(): void {
+    try {
+      const holder = Number(readFileSync(lockPath, 'utf8'));
+      if (holder && holder !== process.pid && isAlive(holder)) {
+        throw new Error(`data directory ${options.dataDir} is in use by process ${holder}`);
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    writeFileSync(lockPath, String(process.pid));
+    locked = true;
+  }
+
+  async function syncDir(): Promise<void> {
+    const d = await open(dir, 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  }
+
+  /** Rewrite a log with only its live content: new file, fsync, atomic rename. */
+  async function writeCompacted(path: string, queue: StoredQueue): Promise<void> {
+    const tmp = `${path}.compact`;
+    const fd = await open(tmp, 'w');
+    try {
+      await fd.writev(encodeCompacted(queue));
+      await fd.datasync();
+    } finally {
+      await fd.close();
+    }
+    await rename(tmp, path);
+    await syncDir();
+  }
+
+  async function openLog(name: string, path: string, queue: StoredQueue, sizes: Map<number, number>, overhead: number): Promise<QueueLog> {
+    const fd = await open(path, 'a');
+    const { size } = await fd.stat();
+    let liveBytes = 0;
+    for (const s of sizes.values()) liveBytes += s;
+    const entry: QueueLog = {
+      name,
+      path,
+      fd,
+      declarationJson: JSON.stringify(queue.declaration),
+      pending: [],
+      waiters: [],
+      sizes,
+      liveBytes,
+      fileBytes: size,
+      overhead,
+      nextOffset: queue.nextOffset,
+    };
+    logs.set(name, entry);
+    return entry;
+  }
+
+  function needsCompaction(q: QueueLog): boolean {
+    const dead = q.fileBytes - q.liveBytes - q.overhead;
+    return dead > compactMinBytes && dead > q.liveBytes;
+  }
+
+  /** Online compaction, run between batches so no write races it. */
+  async function compactOnline(q: QueueLog): Promise<void> {
+    const data = await readFile(q.path);
+    const replayed = replay(data);
+    if (!replayed.queue) return;
+    await q.fd.close();
+    await writeCompacted(q.path, replayed.queue);
+    q.fd = await open(q.path, 'a');
+    q.fileBytes = (await q.fd.stat()).size;
+    q.overhead = replayed.overheadBytes;
+    log(`file-store: compacted ${q.name}`);
+  }
+
+  function enqueue(q: QueueLog, record: Buffer): Promise<void> {
+    if (closed) return Promise.reject(new Error('store is closed'));
+    return new Promise<void>((resolve, reject) => {
+      q.pending.push(record);
+      q.waiters.push({ resolve, reject });
+      schedule();
+    });
+  }
+
+  function schedule(): void {
+    if (scheduled || flushing) return;
+    scheduled = true;
+    // setImmediate lets every frame of the current I/O turn join this batch.
+    setImmediate(() => {
+      scheduled = false;
+      flushing = flushLoop().finally(() => {
+        flushing = null;
+        if ([...logs.values()].some((q) => q.pending.length > 0)) schedule();
+      });
+    });
+  }
+
+  async function flushLoop(): Promise<void> {
+    for (;;) {
+      const batch = [...logs.values()].filter((q) => q.pending.length > 0);
+      if (batch.length === 0) return;
+      await Promise.all(batch.map(flushOne));
+    }
+  }
+
+  async function flushOne(q: QueueLog): Promise<void> {
+    const records = q.pending;
+    const waiters = q.waiters;
+    q.pending = [];
+    q.waiters = [];
+    try {
+      let bytes = 0;
+      for (const r of records) bytes += r.length;
+      await q.fd.writev(records);
+      await q.fd.datasync();
+      q.fileBytes += bytes;
+      options.onSync?.({ queue: q.name, records: records.length });
+      for (const w of waiters) w.resolve();
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      log(`file-store: write to ${q.name} failed: ${error.message}`);
+      for (const w of waiters) w.reject(error);
+      return;
+    }
+    if (needsCompaction(q)) {
+      await compactOnline(q).catch((err: unknown) => log(`file-store: compaction of ${q.name} failed: ${String(err)}`));
+    }
+  }
+
+  function requireLog(queue: string): QueueLog {
+    const q = logs.get(queue);
+    if (!q) throw new Error(`queue ${queue} was not declared in the store`);
+    return q;
+  }
+
+  return {
+    async load() {
+      await mkdir(dir, { recursive: true });
+      takeLock();
+      const result: StoredQueue[] = [];
+      for (const file of await readdir(dir)) {
+        const path = join(dir, file);
+        if (file.endsWith('.compact')) {
+          // A compaction that crashed before its rename: the original is intact.
+          await rm(path, { force: true });
+          continue;
+        }
+        if (!file.endsWith('.log')) continue;
+        const data = await readFile(path);
+        const replayed = replay(data);
+        if (!replayed.queue) {
+          log(`file-store: ${file} has no declaration; ignored`);
+          continue;
+        }
+        const { queue } = replayed;
+        const name = queue.declaration.name;
+        if (replayed.validLength < data.length) {
+          log(`file-store: ${name}: ignored a torn tail of ${data.length - replayed.validLength} bytes`);
+          const fd = await open(path, 'r+');
+          await fd.truncate(replayed.validLength);
+          await fd.datasync();
+          await fd.close();
+        }
+        let liveBytes = 0;
+        for (const s of replayed.recordSizes.values()) liveBytes += s;
+        const dead = replayed.validLength - liveBytes - replayed.overheadBytes;
+        let sizes = replayed.recordSizes;
+        let overhead = replayed.overheadBytes;
+        if (dead > compactMinBytes && dead > liveBytes) {
+          await writeCompacted(path, queue);
+          // Re-read sizes from the compacted file so accounting matches the disk.
+          const again = replay(await readFile(path));
+          sizes = again.recordSizes;
+          overhead = again.overheadBytes;
+          log(`file-store: compacted ${name}`);
+        }
+        await openLog(name, path, queue, sizes, overhead);
+        result.push(queue);
+      }
+      return result;
+    },
+
+    async declare(declaration: QueueDeclaration) {
+      const json = JSON.stringify(declaration);
+      const existing = logs.get(declaration.name);
+      if (existing) {
+        if (existing.declarationJson === json) return;
+        existing.declarationJson = json;
+        existing.overhead = encodeDeclare(declaration).length;
+        return enqueue(existing, encodeDeclare(declaration));
+      }
+      const path = join(dir, fileNameFor(declaration.name));
+      const queue: StoredQueue = { declaration, messages: [], nextOffset: 0 };
+      const q = await openLog(declaration.name, path, queue, new Map(), 0);
+      q.overhead = encodeDeclare(declaration).length;
+      // The new file's directory entry must be durable too.
+      await syncDir();
+      return enqueue(q, encodeDeclare(declaration));
+    },
+
+    append(queue: string, message: StoredMessage) {
+      const q = requireLog(queue);
+      const record = encodeAppend(message);
+      q.sizes.set(message.offset, record.length);
+      q.liveBytes += record.length;
+      q.nextOffset = Math.max(q.nextOffset, message.offset + 1);
+      return enqueue(q, record);
+    },
+
+    remove(queue: string, offsets: readonly number[]) {
+      const q = requireLog(queue);
+      if (offsets.length === 0) return Promise.resolve();
+      for (const o of offsets) {
+        const s = q.sizes.get(o);
+        if (s !== undefined) {
+          q.liveBytes -= s;
+          q.sizes.delete(o);
+        }
+      }
+      return enqueue(q, encodeRemove(offsets));
+    },
+
+    truncate(queue: string, beforeOffset: number) {
+      const q = requireLog(queue);
+      for (const [o, s] of q.sizes) {
+        // Offsets were appended in ascending order, so the map is sorted.
+        if (o >= beforeOffset) break;
+        q.liveBytes -= s;
+        q.sizes.delete(o);
+      }
+      return enqueue(q, encodeTruncate(beforeOffset));
+    },
+
+    async close() {
+      if (closed) return;
+      while (scheduled || flushing) {
+        if (flushing) await flushing;
+        else await new Promise((r) => setImmediate(r));
+      }
+      closed = true;
+      for (const q of logs.values()) await q.fd.close();
+      logs.clear();
+      if (locked) {
+        try {
+          unlinkSync(lockPath);
+        } catch {
+          // Already gone.
+        }
+      }
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

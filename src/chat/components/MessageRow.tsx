@@ -1,0 +1,65 @@
+'use client';
+import { forwardRef, type HTMLAttributes } from 'react';
+import type { ListItem } from './list-items';
+import { useChatFormat } from './locale';
+import { Message } from './Message';
+
+/** What every row of the list shares, passed once through Virtuoso's `context`. */
+export interface RowContext {
+  currentUserId?: string;
+  loadingOlder?: boolean;
+  /** Set when older history exists: the header offers a "Load earlier messages" button. */
+  loadOlder?: () => void;
+  onRetry?: (id: string) => void;
+  onDiscard?: (id: string) => void;
+  onToggleReaction?: (id: string, emoji: string, mine: boolean) => void;
+}
+
+/** One row: a day separator or a message. */
+export function MessageRow({ item, context }: { item: ListItem; context: RowContext }) {
+  const format = useChatFormat();
+  if (item.kind === 'day') {
+    return (
+      <div className="sk-day" data-day={item.key.slice(4)}>
+        <span className="sk-day__label">{format.day(item.ts)}</span>
+      </div>
+    );
+  }
+  return (
+    <Message
+      message={item.message}
+      grouped={item.grouped}
+      mine={item.message.authorId === context.currentUserId}
+      onRetry={context.onRetry}
+      onDiscard={context.onDiscard}
+      onToggleReaction={context.onToggleReaction}
+    />
+  );
+}
+
+/** The scrolling element: focusable so keyboard users can scroll history with arrows and Page Up. */
+export const Scroller = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(function Scroller(props, ref) {
+  return <div {...props} ref={ref} tabIndex={0} className="sk-messages__scroller" />;
+});
+
+/**
+ * Above the first row: "Loading earlier messages…" while a page loads, else a
+ * button to load one (scrolling to the top does the same; the button is for
+ * keyboard and screen-reader users, who should not have to scroll to find it).
+ */
+export function LoadingHeader({ context }: { context?: RowContext }) {
+  if (context?.loadingOlder) {
+    return (
+      <div className="sk-messages__loading" role="status">
+        Loading earlier messages…
+      </div>
+    );
+  }
+  return context?.loadOlder ? (
+    <div className="sk-messages__loading">
+      <button type="button" className="sk-button sk-button--quiet" onClick={context.loadOlder}>
+        Load earlier messages
+      </button>
+    </div>
+  ) : null;
+}

@@ -1,0 +1,32 @@
+'use client';
+import { useMemo } from 'react';
+import { linkify } from './linkify';
+
+export interface MessageTextProps {
+  text: string;
+  className?: string;
+}
+
+/**
+ * Message text as React text nodes, with http(s)/mailto links made clickable.
+ * Nothing here is parsed as HTML: `<script>` in a message is shown as text.
+ * Links open in a new tab without handing it `window.opener` or a referrer.
+ */
+export function MessageText({ text, className }: MessageTextProps) {
+  const tokens = useMemo(() => linkify(text), [text]);
+  return (
+    // dir="auto": each message takes its direction from its own first strong character (HTML "dir" attribute).
+    <p className={['sk-message__text', className].filter(Boolean).join(' ')} dir="auto">
+      {tokens.map((token, i) =>
+        // Tokens are a pure function of `text`, so their positions are stable keys.
+        token.kind === 'link' ? (
+          <a key={i} href={token.href} target="_blank" rel="noopener noreferrer" className="sk-message__link">
+            {token.text}
+          </a>
+        ) : (
+          <span key={i}>{token.text}</span>
+        ),
+      )}
+    </p>
+  );
+}

@@ -1,0 +1,63 @@
+'use client';
+import { useId, useMemo } from 'react';
+import { useChat, usePresence } from '../hooks';
+import { useChatFormat } from './locale';
+
+/** One person shown in the presence list. */
+export interface PresencePerson {
+  id: string;
+  name: string;
+  /** Shown as "(you)". */
+  isMe?: boolean;
+}
+
+export interface PresenceListViewProps {
+  people: readonly PresencePerson[];
+  /** Heading, default "Online". */
+  label?: string;
+  className?: string;
+}
+
+/** Presentational list of who is here, sorted by name, with a count in the heading. */
+export function PresenceListView({ people, label = 'Online', className }: PresenceListViewProps) {
+  const format = useChatFormat();
+  const sorted = [...people].sort((a, b) => a.name.localeCompare(b.name, format.locale));
+  const headingId = useId();
+  return (
+    <section
+      className={['sk-presence', className].filter(Boolean).join(' ')}
+      aria-labelledby={headingId}
+      data-state={people.length ? 'populated' : 'empty'}
+    >
+      <h2 className="sk-presence__heading" id={headingId}>
+        {label} <span className="sk-presence__count">{format.count(people.length)}</span>
+      </h2>
+      <ul className="sk-presence__list">
+        {sorted.map((person) => (
+          <li key={person.id} className="sk-presence__person" data-me={person.isMe ? '' : undefined}>
+            <span className="sk-presence__dot" aria-hidden="true" />
+            {person.name}
+            {person.isMe ? <span className="sk-presence__me"> (you)</span> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export interface PresenceListProps {
+  roomId: string;
+  label?: string;
+  className?: string;
+}
+
+/** Who is present in `roomId` (joined by `useRoom` / `ChatRoom`), from the chat store. */
+export function PresenceList({ roomId, label, className }: PresenceListProps) {
+  const chat = useChat();
+  const peers = usePresence(roomId);
+  const people = useMemo(
+    () => peers.map((p) => ({ id: p.userId, name: p.userId, isMe: p.userId === chat.userId })),
+    [peers, chat.userId],
+  );
+  return <PresenceListView people={people} label={label} className={className} />;
+}

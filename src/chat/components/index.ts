@@ -1,0 +1,20 @@
+/**
+ * The chat components. Each comes as a wired component (reads the chat
+ * hooks; goes under `<ChatProvider>`) and a presentational `…View` taking
+ * plain props (stories, tests, custom data sources).
+ */
+export { ChatRoom, type ChatRoomProps } from './ChatRoom';
+export { MessageList, MessageListView, type MessageListProps, type MessageListViewProps } from './MessageList';
+export { Message, type MessageData, type MessageProps } from './Message';
+export { MessageText, type MessageTextProps } from './MessageText';
+export { Reactions, type ReactionsProps } from './Reactions';
+export { Composer, ComposerView, composerBlock, type ComposerProps, type ComposerViewProps } from './Composer';
+export { RoomList, RoomListView, type RoomListItem, type RoomListProps, type RoomListViewProps } from './RoomList';
+export { PresenceList, PresenceListView, type PresencePerson, type PresenceListProps, type PresenceListViewProps } from './PresenceList';
+export { TypingIndicator, TypingIndicatorView, describeTyping, type TypingIndicatorProps, type TypingIndicatorViewProps } from './TypingIndicator';
+export { ConnectionBanner, ConnectionBannerView, type ConnectionBannerProps, type ConnectionBannerViewProps } from './ConnectionBanner';
+export { describeConnection, describeTransport, type BannerState, type BannerText } from './connection-text';
+export { LiveAnnouncer, summarizeNew, type LiveAnnouncerProps } from './LiveAnnouncer';
+export { ChatLocaleProvider, useChatFormat, type ChatLocaleProviderProps } from './locale';
+export { createChatFormat, type ChatFormat, type ChatFormatOptions } from './format';
+export { linkify, safeHref, SAFE_LINK_SCHEMES, type TextToken } from './linkify';

@@ -1,0 +1,109 @@
+'use client';
+/**
+ * `stompkit/chat`: the chat wire protocol (RabbitMQ's STOMP dialect), an
+ * event-sourced zustand store, the client binding a session to it, React
+ * provider and hooks, and the chat components.
+ */
+
+// Protocol: destinations, headers, events, frame builders, validation.
+export {
+  CHAT_LIMITS,
+  ChatError,
+  DEFAULT_PREFETCH,
+  DIRECTORY_DESTINATION,
+  EVENT_ID_HEADER,
+  EVENT_ID_PATTERN,
+  PRESENCE_PREFIX,
+  ROOM_EVENT_TYPES,
+  ROOM_ID_PATTERN,
+  ROOM_PREFIX,
+  STREAM_DECLARATION,
+  STREAM_OFFSET_HEADER,
+  TYPING_PREFIX,
+  USER_ID_HEADER,
+  assertRoomId,
+  chatDestinations,
+  directoryEventFrame,
+  isRoomId,
+  newEventId,
+  presenceFrame,
+  roomEventFrame,
+  streamSubscribeHeaders,
+  typingFrame,
+} from './protocol';
+export type {
+  ChatErrorCode,
+  ChatEvent,
+  DirectoryEnvelope,
+  DirectoryEvent,
+  Envelope,
+  MessageCreatedEvent,
+  MessageDeletedEvent,
+  MessageEditedEvent,
+  OutgoingFrame,
+  PresenceEnvelope,
+  PresenceSignal,
+  ReactionEvent,
+  ReadEvent,
+  RoomCreatedEvent,
+  RoomEnvelope,
+  RoomEvent,
+  RoomEventType,
+  RoomUpdatedEvent,
+  StreamStart,
+  TypingEnvelope,
+  TypingSignal,
+} from './protocol';
+export {
+  toDirectoryEvent,
+  toRoomEvent,
+  validateDirectoryMessage,
+  validatePresenceMessage,
+  validateRoomMessage,
+  validateTypingMessage,
+} from './validate';
+export type { Validated } from './validate';
+
+// Store: state shape, pure fold, batched zustand store.
+export type {
+  ChatMessage,
+  ChatState,
+  HistoryState,
+  Incoming,
+  MessageStatus,
+  PresencePeer,
+  ReactionSummary,
+  ReadMarker,
+  RoomInfo,
+  RoomTimeline,
+  TypingPeer,
+} from './state';
+export { INITIAL_CHAT_STATE } from './state';
+export { foldBatch, expireSignals } from './fold';
+export type { FoldContext, FoldResult, Rejection } from './fold';
+export { createChatStore } from './store';
+export type { ChatStore, ChatStoreOptions, LocalSend } from './store';
+
+// Client, provider, hooks.
+export { createChatClient } from './client';
+export type { ChatClient, ChatClientOptions, OpenRoomOptions } from './client-types';
+export { ChatProvider, ChatContext } from './provider';
+export type { ChatProviderProps } from './provider';
+export {
+  useChat,
+  useChatState,
+  useMessageActions,
+  useMessages,
+  usePresence,
+  useReadMarkers,
+  useRoom,
+  useRooms,
+  useSendMessage,
+  useTyping,
+  useUnread,
+} from './hooks';
+export type { MessageActions, RoomHandle, TypingHandle } from './hooks';
+
+// ---------------------------------------------------------------------------
+// Components (engineer F): export them below this line.
+export * from './components/index';

@@ -1,0 +1,73 @@
+'use client';
+/**
+ * `<ChatProvider>`: one chat client per session, under `<StompProvider>`.
+ * The client is made outside render (in an effect) and disposed on unmount;
+ * a StrictMode unmount/remount makes a new one, which is cheap: the store is
+ * kept across remounts for the same session, so nothing is read twice.
+ */
+import { createContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useStompSession } from '../react/index';
+import { createChatClient } from './client';
+import type { ChatClient, ChatClientOptions } from './client-types';
+import { createChatStore, type ChatStore } from './store';
+
+export const ChatContext = createContext<ChatClient | null>(null);
+
+export interface ChatProviderProps extends Omit<ChatClientOptions, 'onError'> {
+  /** Invalid frames, failed sends and page loads. Read when they happen, so an inline arrow is fine. */
+  onError?: ChatClientOptions['onError'];
+  /** Use this store (e.g. one prepared in a test or story) instead of a new one. */
+  store?: ChatStore;
+  /** Rendered until the client exists (the first effect). Default nothing. */
+  fallback?: ReactNode;
+  children?: ReactNode;
+}
+
+/**
+ * Provides the chat client to `useChat` and the other chat hooks.
+ *
+ * @example
+ * <StompProvider url="ws://localhost:7370/ws" connectHeaders={{ login, passcode }}>
+ *   <ChatProvider userId={login}>
+ *     <ChatRoom roomId="general" />
+ *   </ChatProvider>
+ * </StompProvider>
+ */
+export function ChatProvider({ children, fallback = null, store: givenStore, onError, ...options }: ChatProviderProps): ReactNode {
+  const session = useStompSession();
+  const { userId, pageSize, presenceInterval, presenceTtl, typingThrottle, typingTtl, maxClosedRoomMessages } = options;
+  const errorRef = useLatest(onError);
+  // One store per session (and options that shape it), kept across StrictMode remounts.
+  const store = useMemo(
+    () => givenStore ?? createChatStore({ typingTtl, maxClosedRoomMessages, onError: (error) => errorRef.current?.(error) }),
+    [givenStore, session, typingTtl, maxClosedRoomMessages, errorRef],
+  );
+  const [client, setClient] = useState<ChatClient | null>(null);
+  useEffect(() => {
+    const created = createChatClient(session, {
+      userId,
+      pageSize,
+      presenceInterval,
+      presenceTtl,
+      typingThrottle,
+      store,
+      onError: (error) => errorRef.current?.(error),
+    });
+    setClient(created);
+    return () => {
+      created.dispose();
+      setClient((current) => (current === created ? null : current));
+    };
+  }, [session, store, userId, pageSize, presenceInterval, presenceTtl, typingThrottle, errorRef]);
+  if (!client) return fallback;
+  return <ChatContext.Provider value={client}>{children}</ChatContext.Provider>;
+}
+
+/** A stable box holding the latest value (callbacks read through it, so they never resubscribe). */
+function useLatest<T>(value: T): { readonly current: T } {
+  const [box] = useState(() => ({ current: value }));
+  useEffect(() => {
+    box.current = value;
+  });
+  return box;
+}

@@ -1,0 +1,190 @@
+/**
+ * The shape of the chat store: what components read (views with stable
+ * references) and the fold's own bookkeeping (`RoomData`, not for rendering).
+ */
+import type { DirectoryEnvelope, PresenceEnvelope, RoomEnvelope, TypingEnvelope } from './protocol';
+
+export type MessageStatus = 'pending' | 'sent' | 'failed';
+
+/** One emoji on one message: how many users reacted, and whether the current user did. */
+export interface ReactionSummary {
+  emoji: string;
+  count: number;
+  mine: boolean;
+  /** Who reacted, sorted. */
+  users: readonly string[];
+}
+
+/**
+ * A message as rendered: the create event with edits, delete and reactions
+ * applied, or a local send still on its way. Unchanged messages keep their
+ * object identity across updates (cheap `React.memo`).
+ */
+export interface ChatMessage {
+  id: string;
+  roomId: string;
+  /** The broker-checked `user-id` of the sender (for local sends: ours). */
+  authorId: string;
+  /** Text after the latest edit; empty once deleted. */
+  text: string;
+  /** Sender's clock, epoch ms. */
+  createdAt: number;
+  /** `pending` until the broker's RECEIPT (or the stream echo), `failed` with `error` if it did not come. */
+  status: MessageStatus;
+  error?: string;
+  /** Epoch ms of the latest edit. */
+  editedAt?: number;
+  deleted: boolean;
+  reactions: readonly ReactionSummary[];
+  /** Stream offset; null while only local. */
+  offset: number | null;
+  /** Sent by the current user. */
+  mine: boolean;
+}
+
+/** A room from the directory stream. */
+export interface RoomInfo {
+  id: string;
+  name: string;
+  topic?: string;
+  createdBy: string;
+  createdAt: number;
+}
+
+/** What is loaded of a room stream, for paging older history. */
+export interface HistoryState {
+  /** A page of older messages is being read. */
+  loading: boolean;
+  /** Lowest and highest stream offsets folded so far (null: none yet). */
+  oldestOffset: number | null;
+  newestOffset: number | null;
+  /** Lowest offset the stream still holds, as far as we know (retention may have cut the start). */
+  floor: number;
+  /** There is older history to load (`oldestOffset > floor`). */
+  hasOlder: boolean;
+  /** The last page load failed (the next `loadOlder` retries). */
+  error: string | null;
+  /**
+   * Where we began following the room (just before the first message its
+   * stream delivered from `last`). Until our own read marker is known, only
+   * messages after it count as unread: older history loaded by paging does
+   * not, since we cannot know what was read before.
+   */
+  followedFrom: number | null;
+}
+
+/** A user's read position in a room. */
+export interface ReadMarker {
+  userId: string;
+  messageId: string;
+  offset: number;
+}
+
+/** Someone present in a room, until `expiresAt` unless a heartbeat renews it. */
+export interface PresencePeer {
+  userId: string;
+  /** Epoch ms (our clock) of the first signal seen. */
+  since: number;
+  expiresAt: number;
+}
+
+/** Someone typing in a room, until `expiresAt` unless renewed. */
+export interface TypingPeer {
+  userId: string;
+  expiresAt: number;
+}
+
+/** Last-writer-wins by stream offset: the fold is order-independent, so paging older history applies cleanly. */
+export interface EditRecord {
+  by: string;
+  text: string;
+  at: number;
+  offset: number;
+}
+
+export interface MessageRecord {
+  id: string;
+  authorId: string;
+  text: string;
+  createdAt: number;
+  offset: number;
+}
+
+export interface PendingRecord {
+  id: string;
+  text: string;
+  createdAt: number;
+  status: 'pending' | 'sent' | 'failed';
+  error?: string;
+}
+
+/** The fold's bookkeeping for one room. Copied on write once per batch; never mutated after. */
+export interface RoomData {
+  /** Created messages by id. */
+  records: ReadonlyMap<string, MessageRecord>;
+  /** Every applied stream event id, with its offset (dedupe; trimmed with the messages). */
+  seen: ReadonlyMap<string, number>;
+  /** Edits and deletes by message id, possibly before their message is loaded; only the author's count. */
+  edits: ReadonlyMap<string, readonly EditRecord[]>;
+  deletes: ReadonlyMap<string, readonly { by: string; offset: number }[]>;
+  /** Per message: `emoji \n user` → the latest add/remove by offset. */
+  reactions: ReadonlyMap<string, ReadonlyMap<string, { present: boolean; offset: number }>>;
+  /** Local sends not yet seen in the stream, in send order. */
+  pending: ReadonlyMap<string, PendingRecord>;
+}
+
+export interface RoomTimeline {
+  roomId: string;
+  /** Stream order, then local sends. */
+  messages: readonly ChatMessage[];
+  readMarkers: Readonly<Record<string, ReadMarker>>;
+  history: HistoryState;
+  /** A view (`useRoom`) has it open: not capped. */
+  open: boolean;
+  /** Internal. */
+  data: RoomData;
+}
+
+export interface ChatState {
+  /** The current user (the STOMP login); null until known. */
+  me: string | null;
+  /** The room directory, in creation order. */
+  rooms: readonly RoomInfo[];
+  timelines: Readonly<Record<string, RoomTimeline>>;
+  /** Unread messages per room: from others, after my read marker, not deleted. */
+  unread: Readonly<Record<string, number>>;
+  /** Present peers per room (me included), sorted by user id. */
+  presence: Readonly<Record<string, readonly PresencePeer[]>>;
+  /** Peers typing per room (me excluded). */
+  typing: Readonly<Record<string, readonly TypingPeer[]>>;
+}
+
+/** Validated input to the store's batch. */
+export type Incoming =
+  | { kind: 'room'; envelope: RoomEnvelope }
+  | { kind: 'directory'; envelope: DirectoryEnvelope }
+  | { kind: 'typing'; envelope: TypingEnvelope }
+  | { kind: 'presence'; envelope: PresenceEnvelope };
+
+export const EMPTY_MESSAGES: readonly ChatMessage[] = Object.freeze([]);
+export const EMPTY_PRESENCE: readonly PresencePeer[] = Object.freeze([]);
+export const EMPTY_TYPING: readonly TypingPeer[] = Object.freeze([]);
+
+export const EMPTY_HISTORY: HistoryState = Object.freeze({
+  loading: false,
+  oldestOffset: null,
+  newestOffset: null,
+  floor: 0,
+  hasOlder: false,
+  error: null,
+  followedFrom: null,
+});
+
+export const INITIAL_CHAT_STATE: ChatState = Object.freeze({
+  me: null,
+  rooms: Object.freeze([]) as readonly RoomInfo[],
+  timelines: Object.freeze({}),
+  unread: Object.freeze({}),
+  presence: Object.freeze({}),
+  typing: Object.freeze({}),
+});

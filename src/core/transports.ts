@@ -1,0 +1,160 @@
+/**
+ * Transports: native WebSocket first, then SockJS's HTTP transports
+ * (streaming, EventSource, long-polling; all POST upstream). SockJS is loaded
+ * with a dynamic import so bundlers put it in its own chunk, fetched only by
+ * apps that actually fall back. The winner is remembered per URL for the tab.
+ */
+import type { Endpoints, StorageAdapter, TransportName, WebSocketLike } from './types.js';
+import type { Fetch } from './manifest.js';
+import { webStorage } from './storage.js';
+
+/** Default order of fallback. */
+export const ALL_TRANSPORTS: readonly TransportName[] = ['websocket', 'xhr-streaming', 'eventsource', 'xhr-polling'];
+
+/** WebSocket subprotocols of STOMP (STOMP 1.2 §"Connecting", as registered for Web-STOMP). */
+export const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
+
+/** After this long on a fallback, the next connect tries WebSocket first again. */
+export const DEFAULT_WEBSOCKET_RETRY_AFTER = 5 * 60_000;
+
+/**
+ * Turns the `url` option into endpoints: a `ws(s)://` URL is the WebSocket
+ * endpoint; an `http(s)://` origin is asked `GET /stompkit.json`
+ * (`{ websocket, sockjs }`, at the top or under `endpoints`, relative paths
+ * allowed; an optional `sockjsTransports` list narrows the SockJS transports). With `customSocket`
+ * (a `socketFactory` is given) any other scheme is the WebSocket endpoint.
+ */
+export async function resolveEndpoints(
+  url: string | Endpoints,
+  fetchImpl?: Fetch,
+  customSocket = false,
+): Promise<Endpoints> {
+  if (typeof url !== 'string') {
+    if (!url || (typeof url.websocket !== 'string' && typeof url.sockjs !== 'string')) {
+      throw new TypeError('url: an Endpoints object needs `websocket` or `sockjs`');
+    }
+    return url;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(`url: "${url}" is not an absolute URL`);
+  }
+  if (parsed.protocol === 'ws:' || parsed.protocol === 'wss:') return { websocket: url };
+  // A `socketFactory` decides what its URLs mean (e.g. `memory://` of stompkit/testing).
+  if (customSocket && parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { websocket: url };
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new TypeError(`url: unsupported scheme "${parsed.protocol}" (use ws:, wss:, http: or https:)`);
+  }
+  // Only apps configured with an http(s) origin download the manifest reader.
+  // Offline, loading it (or the fetch) fails with a TypeError; that is worth
+  // retrying, unlike a malformed url, so it becomes a plain Error.
+  try {
+    const { readManifest } = await import('./manifest.js');
+    return await readManifest(parsed.origin, ALL_TRANSPORTS, fetchImpl);
+  } catch (error) {
+    throw error instanceof TypeError ? new Error(`url: cannot read ${parsed.origin}/stompkit.json: ${error.message}`) : error;
+  }
+}
+
+/** The transport that last reached CONNECTED for a URL, and when. */
+export interface RememberedTransport {
+  transport: TransportName;
+  at: number;
+}
+
+/**
+ * Per-URL memory of the winning transport, in `sessionStorage` (one tab) when
+ * there is one, else in the session's storage adapter.
+ */
+export class TransportMemory {
+  private readonly storage: StorageAdapter;
+
+  constructor(
+    fallback: StorageAdapter,
+    private readonly prefix: string,
+  ) {
+    this.storage = webStorage('sessionStorage') ?? fallback;
+  }
+
+  get(url: string): RememberedTransport | null {
+    try {
+      const raw = this.storage.getItem(this.key(url));
+      if (raw === null) return null;
+      const value = JSON.parse(raw) as Partial<RememberedTransport>;
+      if (ALL_TRANSPORTS.includes(value.transport as TransportName) && typeof value.at === 'number') {
+        return { transport: value.transport as TransportName, at: value.at };
+      }
+    } catch {
+      // unreadable memory is no memory
+    }
+    return null;
+  }
+
+  set(url: string, remembered: RememberedTransport): void {
+    try {
+      this.storage.setItem(this.key(url), JSON.stringify(remembered));
+    } catch {
+      // best effort: forgetting costs one slower connect
+    }
+  }
+
+  private key(url: string): string {
+    return `${this.prefix}:transport:${url}`;
+  }
+}
+
+/**
+ * The transports to try, in order: those allowed whose endpoint exists,
+ * starting at the remembered winner unless it is older than `retryAfter`
+ * (then WebSocket gets another chance first).
+ */
+export function planTransports(
+  allowed: readonly TransportName[],
+  endpoints: Endpoints,
+  remembered: RememberedTransport | null,
+  now: number,
+  retryAfter: number,
+): TransportName[] {
+  const available = allowed.filter((t) =>
+    t === 'websocket' ? !!endpoints.websocket : !!endpoints.sockjs && (endpoints.sockjsTransports?.includes(t) ?? true),
+  );
+  if (!remembered || now - remembered.at >= retryAfter) return available;
+  const start = available.indexOf(remembered.transport);
+  if (start <= 0) return available;
+  return [...available.slice(start), ...available.slice(0, start)];
+}
+
+/**
+ * A function that opens one socket of `transport`. Loads SockJS on first use.
+ */
+export async function socketOpener(
+  transport: TransportName,
+  endpoints: Endpoints,
+  socketFactory?: (url: string) => WebSocketLike,
+): Promise<() => WebSocketLike> {
+  if (transport === 'websocket') {
+    const url = endpoints.websocket;
+    if (!url) throw new Error('no websocket endpoint');
+    if (socketFactory) return () => socketFactory(url);
+    const Native = (globalThis as { WebSocket?: new (url: string, protocols: string[]) => WebSocketLike }).WebSocket;
+    if (!Native) throw new Error('no global WebSocket here; pass `socketFactory` (e.g. the `ws` package in Node)');
+    return () => new Native(url, STOMP_SUBPROTOCOLS);
+  }
+  const url = endpoints.sockjs;
+  if (!url) throw new Error('no sockjs endpoint');
+  const module = await import('sockjs-client');
+  const SockJS = module.default;
+  return () => {
+    const socket = new SockJS(url, undefined, { transports: [transport] }) as unknown as WebSocketLike;
+    const send = socket.send.bind(socket);
+    // SockJS carries text only: binary frames pass as UTF-8 text or are refused.
+    socket.send = (data) => {
+      if (typeof data === 'string') return send(data);
+      const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+      send(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    };
+    return socket;
+  };
+}

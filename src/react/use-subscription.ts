@@ -1,0 +1,132 @@
+'use client';
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { IncomingMessage, MessageHandler, StompSession } from '../core/types';
+import { useStompSession } from './use-connection';
+
+/** Options of {@link useSubscription}. */
+export interface SubscriptionOptions {
+  /** SUBSCRIBE headers (`ack`, `x-stream-offset`, ...). Compared by value: an inline object is fine. */
+  headers?: Record<string, string>;
+  /** Subscribe only while true. Default true. */
+  enabled?: boolean;
+}
+
+/** Options of the state form of {@link useSubscription}. */
+export interface SelectSubscriptionOptions<T> extends SubscriptionOptions {
+  /** Picks what the component renders from each message; it re-renders only when this changes (`Object.is`). */
+  select: (message: IncomingMessage) => T;
+}
+
+// Layout effects warn during server rendering in React 18; nothing runs there anyway.
+const useLatestEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
+
+/** The latest selected value of one hook instance, for `useSyncExternalStore`. */
+function createLatestStore<T>() {
+  let value: T | undefined;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => value,
+    set(next: T | undefined) {
+      if (Object.is(next, value)) return;
+      value = next;
+      for (const listener of [...listeners]) listener();
+    },
+    subscribe(listener: () => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+}
+
+interface Held {
+  session: StompSession;
+  key: string;
+  unsubscribe: () => void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Subscribe to a destination while the component is mounted.
+ *
+ * `onMessage` is read through a ref: an inline arrow never resubscribes. A new
+ * `destination` or new header values do. A `null` destination or
+ * `enabled: false` unsubscribes. Without `select` the hook never re-renders
+ * the component; with `select` it returns the latest selected value and
+ * re-renders only when that value changes. Subscriptions with equal
+ * destination and headers share one STOMP SUBSCRIBE, restored after every
+ * reconnect.
+ *
+ * @example
+ * useSubscription('/topic/news', (m) => toast(m.body));
+ * const price = useSubscription('/topic/price.ACME', { select: (m) => (m.json as Quote).price });
+ */
+export function useSubscription(
+  destination: string | null | undefined,
+  onMessage: MessageHandler,
+  options?: SubscriptionOptions,
+): void;
+export function useSubscription<T>(
+  destination: string | null | undefined,
+  onMessage: MessageHandler | null | undefined,
+  options: SelectSubscriptionOptions<T>,
+): T | undefined;
+export function useSubscription<T>(
+  destination: string | null | undefined,
+  options: SelectSubscriptionOptions<T>,
+): T | undefined;
+export function useSubscription<T>(
+  destination: string | null | undefined,
+  handlerOrOptions?: MessageHandler | SelectSubscriptionOptions<T> | null,
+  maybeOptions?: SubscriptionOptions | SelectSubscriptionOptions<T>,
+): T | undefined {
+  const session = useStompSession();
+  const onMessage = typeof handlerOrOptions === 'function' ? handlerOrOptions : undefined;
+  const options: Partial<SelectSubscriptionOptions<T>> =
+    (typeof handlerOrOptions === 'object' && handlerOrOptions !== null ? handlerOrOptions : maybeOptions) ?? {};
+  const { headers, enabled = true, select } = options;
+
+  const latest = useRef({ onMessage, select });
+  useLatestEffect(() => {
+    latest.current = { onMessage, select };
+  });
+  const [store] = useState(() => createLatestStore<T>());
+  const held = useRef<Held | null>(null);
+
+  const headersKey = headers ? JSON.stringify(Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : 1))) : '';
+  const active = enabled && typeof destination === 'string' && destination.length > 0;
+
+  useEffect(() => {
+    if (!active) return;
+    const key = `${destination}\n${headersKey}`;
+    let current = held.current;
+    if (current && current.session === session && current.key === key) {
+      // StrictMode (or a quick remount) gave back the same subscription: keep it.
+      clearTimeout(current.timer);
+    } else {
+      if (current) {
+        clearTimeout(current.timer);
+        current.unsubscribe();
+        store.set(undefined);
+      }
+      const subscribeHeaders = headersKey ? (Object.fromEntries(JSON.parse(headersKey)) as Record<string, string>) : undefined;
+      const deliver = (message: IncomingMessage): void => {
+        const { onMessage: handler, select: pick } = latest.current;
+        if (pick) store.set(pick(message));
+        handler?.(message);
+      };
+      current = { session, key, unsubscribe: session.subscribe(destination, deliver, subscribeHeaders) };
+    }
+    held.current = current;
+    const mine = current;
+    return () => {
+      // Deferred a tick so a StrictMode unmount/remount sends no UNSUBSCRIBE + SUBSCRIBE.
+      mine.timer = setTimeout(() => {
+        mine.unsubscribe();
+        if (held.current === mine) held.current = null;
+      }, 0);
+    };
+  }, [session, destination, headersKey, active, store]);
+
+  const value = useSyncExternalStore(store.subscribe, store.get, store.get);
+  return select ? value : undefined;
+}

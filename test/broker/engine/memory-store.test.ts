@@ -1,0 +1,26 @@
+import { expect, test } from 'vitest';
+import { createMemoryStore } from '../../../src/broker/engine/memory-store.js';
+
+const decl = { name: 'q', type: 'classic' as const, durable: true, autoDelete: false, args: {} };
+const msg = (offset: number) => ({ offset, timestamp: offset, headers: { n: String(offset) }, body: new Uint8Array([offset]) });
+
+test('appends, removes, truncates and loads in offset order', async () => {
+  const s = createMemoryStore();
+  await s.declare(decl);
+  for (const o of [0, 1, 2, 3]) await s.append('q', msg(o));
+  await s.remove('q', [1]);
+  expect((await s.load())[0].messages.map((m) => m.offset)).toEqual([0, 2, 3]);
+  await s.truncate('q', 3);
+  const [q] = await s.load();
+  expect(q.messages.map((m) => m.offset)).toEqual([3]);
+  expect(q.nextOffset).toBe(4);
+  expect(q.declaration).toEqual(decl);
+});
+
+test('writing to an undeclared queue or a closed store fails', async () => {
+  const s = createMemoryStore();
+  await expect(s.append('nope', msg(0))).rejects.toThrow(/never declared/);
+  await s.declare(decl);
+  await s.close();
+  await expect(s.append('q', msg(0))).rejects.toThrow(/closed/);
+});

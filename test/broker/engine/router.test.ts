@@ -1,0 +1,71 @@
+import { describe, expect, test } from 'vitest';
+import { Router, declarationFrom, resolveDestination } from '../../../src/broker/engine/router.js';
+import { createMemoryStore } from '../../../src/broker/engine/index.js';
+import { thrown } from './harness.js';
+
+describe('resolveDestination', () => {
+  test('topics and queues', () => {
+    expect(resolveDestination('/topic/chat.typing.1')).toEqual({ kind: 'topic', key: 'chat.typing.1' });
+    expect(resolveDestination('/queue/chat.room.1')).toEqual({ kind: 'queue', name: 'chat.room.1' });
+  });
+  test.each(['/exchange/amq.topic/x', '/temp-queue/x', '/topic/', '/queue/', 'queue/x', ''])('%s is refused', (d) => {
+    const e = thrown(() => resolveDestination(d));
+    expect(e.message).toBe('Unknown destination');
+    expect(e.detail).toContain('is not a valid destination');
+  });
+});
+
+describe('declarations', () => {
+  test('defaults: classic, durable, not auto-delete', () => {
+    expect(declarationFrom('q', {})).toEqual({ name: 'q', type: 'classic', durable: true, autoDelete: false, args: {} });
+  });
+  test('stream with retention args', () => {
+    expect(
+      declarationFrom('s', { 'x-queue-type': 'stream', durable: 'true', 'auto-delete': 'false', 'x-max-age': '7D', 'x-max-length-bytes': '100', foo: 'x' }),
+    ).toEqual({
+      name: 's',
+      type: 'stream',
+      durable: true,
+      autoDelete: false,
+      args: { 'x-queue-type': 'stream', 'x-max-age': '7D', 'x-max-length-bytes': '100' },
+    });
+  });
+  test('an unknown x-queue-type is refused', () => {
+    expect(thrown(() => declarationFrom('q', { 'x-queue-type': 'weird' })).message).toBe('precondition_failed');
+  });
+
+  const router = () => new Router(createMemoryStore(), () => {});
+  const STREAM = { 'x-queue-type': 'stream', durable: 'true', 'auto-delete': 'false' };
+
+  test('re-declaring with the same type returns the same queue; a different x-max-age is accepted', () => {
+    const r = router();
+    const q = r.declare('s', STREAM);
+    expect(r.declare('s', { ...STREAM, 'x-max-age': '1D' })).toBe(q);
+  });
+  test('a classic declaration of a stream and vice versa are refused', () => {
+    const r = router();
+    r.declare('s', STREAM);
+    r.declare('c', {});
+    expect(thrown(() => r.declare('s', {})).detail).toMatch(/received none but current is the value 'stream'/);
+    expect(thrown(() => r.declare('c', STREAM)).detail).toMatch(/received the value 'stream' of type 'longstr' but current is none/);
+  });
+  test('explicit durable/auto-delete mismatches are refused', () => {
+    const r = router();
+    r.declare('c', {});
+    const locked = thrown(() => r.declare('c', { durable: 'false' }));
+    expect(locked.message).toBe('resource_locked');
+    expect(locked.detail).toMatch(/^RESOURCE_LOCKED - cannot obtain exclusive access to locked queue 'c'/);
+    expect(thrown(() => r.declare('c', { 'auto-delete': 'true' })).detail).toBe(
+      "PRECONDITION_FAILED - inequivalent arg 'auto_delete' for queue 'c' in vhost '/': received 'true' but current is 'false'",
+    );
+  });
+  test('streams must be durable and have valid retention args', () => {
+    const r = router();
+    expect(thrown(() => r.declare('s', { ...STREAM, durable: 'false' })).detail).toBe(
+      "PRECONDITION_FAILED - invalid property 'auto-delete' for queue 's' in vhost '/'",
+    );
+    expect(thrown(() => r.declare('s', { ...STREAM, 'auto-delete': 'true' })).message).toBe('precondition_failed');
+    expect(thrown(() => r.declare('t', { ...STREAM, 'x-max-age': 'forever' })).message).toBe('precondition_failed');
+    expect(thrown(() => r.declare('u', { ...STREAM, 'x-max-length-bytes': '1e3' })).message).toBe('precondition_failed');
+  });
+});

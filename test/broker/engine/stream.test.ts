@@ -1,0 +1,194 @@
+import { describe, expect, test } from 'vitest';
+import { createMemoryStore } from '../../../src/broker/engine/index.js';
+import { parseMaxAge, parseOffsetSpec } from '../../../src/broker/engine/stream.js';
+import { FakeClient, ManualClock, dec, engine, flush, thrown } from './harness.js';
+
+const DECL = { 'x-queue-type': 'stream', durable: 'true', 'auto-delete': 'false' };
+const Q = '/queue/chat.room.1';
+
+async function setup(extra: Record<string, string> = {}) {
+  const clock = new ManualClock();
+  const store = createMemoryStore();
+  const e = await engine({ clock, store });
+  const pub = new FakeClient(e);
+  pub.connect();
+  const publish = (body: string, headers: Record<string, string> = {}) =>
+    pub.frame('SEND', { destination: Q, ...DECL, ...extra, ...headers }, body);
+  const reader = (offset: string | undefined, prefetch = '100', more: Record<string, string> = {}) => {
+    const c = new FakeClient(e);
+    c.connect();
+    const h: Record<string, string> = { id: 'r', destination: Q, ...DECL, ...extra, ack: 'client', 'prefetch-count': prefetch, ...more };
+    if (offset !== undefined) h['x-stream-offset'] = offset;
+    c.frame('SUBSCRIBE', h);
+    return c;
+  };
+  return { e, clock, store, pub, publish, reader };
+}
+
+describe('parsing', () => {
+  test('x-max-age units', () => {
+    expect(parseMaxAge('10s')).toBe(10_000);
+    expect(parseMaxAge('30m')).toBe(1_800_000);
+    expect(parseMaxAge('12h')).toBe(43_200_000);
+    expect(parseMaxAge('7D')).toBe(604_800_000);
+    expect(thrown(() => parseMaxAge('7 days')).message).toBe('precondition_failed');
+  });
+  test('x-stream-offset specs', () => {
+    expect(parseOffsetSpec(undefined)).toEqual({ kind: 'next' });
+    expect(parseOffsetSpec('first')).toEqual({ kind: 'first' });
+    expect(parseOffsetSpec('offset=12')).toEqual({ kind: 'offset', offset: 12 });
+    expect(parseOffsetSpec('timestamp=1700000000')).toEqual({ kind: 'timestamp', seconds: 1700000000 });
+    expect(thrown(() => parseOffsetSpec('offset=x')).message).toBe('precondition_failed');
+  });
+});
+
+describe('stream queues', () => {
+  test('first replays all, every MESSAGE carries x-stream-offset after the sender headers', async () => {
+    const { e, publish, reader } = await setup();
+    publish('m0', { 'content-type': 'text/plain' });
+    publish('m1');
+    publish('m2');
+    const r = reader('first');
+    const msgs = r.take('MESSAGE');
+    expect(msgs.map((f) => [dec.decode(f.body), f.headers['x-stream-offset']])).toEqual([
+      ['m0', '0'],
+      ['m1', '1'],
+      ['m2', '2'],
+    ]);
+    expect(Object.keys(msgs[0].headers)).toEqual([
+      'subscription',
+      'destination',
+      'message-id',
+      'redelivered',
+      'ack',
+      'x-queue-type',
+      'durable',
+      'auto-delete',
+      'content-type',
+      'x-stream-offset',
+      'content-length',
+    ]);
+    await e.close();
+  });
+
+  test('last starts at the last message, next only sees new ones, offset=N from N', async () => {
+    const { e, publish, reader } = await setup();
+    for (let i = 0; i < 4; i++) publish(`m${i}`);
+    const last = reader('last');
+    const next = reader('next');
+    const absent = reader(undefined);
+    const from2 = reader('offset=2');
+    const beyond = reader('offset=99');
+    expect(last.bodies()).toEqual(['m3']);
+    expect(next.bodies()).toEqual([]);
+    expect(absent.bodies()).toEqual([]);
+    expect(from2.bodies()).toEqual(['m2', 'm3']);
+    expect(beyond.bodies()).toEqual([]);
+    publish('m4');
+    for (const c of [last, next, absent, from2, beyond]) expect(c.bodies().at(-1)).toBe('m4');
+    await e.close();
+  });
+
+  test('timestamp=T starts at the first message stored at or after T (unix seconds)', async () => {
+    const { e, clock, publish, reader } = await setup();
+    publish('old');
+    clock.advance(60_000);
+    const t = Math.floor(clock.now() / 1000);
+    publish('new1');
+    clock.advance(1000);
+    publish('new2');
+    expect(reader(`timestamp=${t}`).bodies()).toEqual(['new1', 'new2']);
+    expect(reader('timestamp=0').bodies()).toEqual(['old', 'new1', 'new2']);
+    expect(reader(`timestamp=${t + 3600}`).bodies()).toEqual([]);
+    await e.close();
+  });
+
+  test('credit: at most prefetch-count unacked; cumulative ACK gives credit back', async () => {
+    const { e, publish, reader } = await setup();
+    for (let i = 0; i < 5; i++) publish(`m${i}`);
+    const r = reader('first', '2');
+    const msgs = r.take('MESSAGE');
+    expect(msgs.map((f) => dec.decode(f.body))).toEqual(['m0', 'm1']);
+    r.frame('ACK', { id: msgs[1].headers['ack'] });
+    const more = r.take('MESSAGE');
+    expect(more.map((f) => dec.decode(f.body))).toEqual(['m2', 'm3']);
+    r.frame('NACK', { id: more[0].headers['ack'] }); // a stream never redelivers: NACK just returns credit
+    expect(r.bodies()).toEqual(['m4']);
+    await e.close();
+  });
+
+  test('retention by x-max-length-bytes drops the oldest; readers skip ahead', async () => {
+    const { e, publish, reader, store } = await setup({ 'x-max-length-bytes': '10' });
+    for (let i = 0; i < 5; i++) publish(`abcd${i}`); // 5 bytes each
+    expect(reader('first').bodies()).toEqual(['abcd3', 'abcd4']);
+    const stat = e.stats().destinations.find((d) => d.destination === Q);
+    expect(stat).toMatchObject({ kind: 'stream', depth: 2, storedBytes: 10 });
+    await flush();
+    const [saved] = await store.load();
+    expect(saved.messages.map((m) => m.offset)).toEqual([3, 4]);
+    expect(saved.nextOffset).toBe(5);
+    await e.close();
+  });
+
+  test('retention by x-max-age drops aged messages on the sweep (injected clock)', async () => {
+    const { e, clock, publish, reader } = await setup({ 'x-max-age': '10s' });
+    publish('a');
+    clock.advance(6000);
+    publish('b');
+    clock.advance(6000); // a is 12 s old
+    expect(reader('first').bodies()).toEqual(['b']);
+    clock.advance(60_000); // the newest message is always kept
+    expect(reader('first').bodies()).toEqual(['b']);
+    await e.close();
+  });
+
+  test('a reader must set prefetch-count and may not use ack:auto (RabbitMQ)', async () => {
+    const { e, publish } = await setup();
+    publish('x');
+    const a = new FakeClient(e);
+    a.connect();
+    a.frame('SUBSCRIBE', { id: 'r', destination: Q, ...DECL, ack: 'client', receipt: 'x' });
+    expect(a.last()).toMatchObject({ command: 'ERROR', headers: { message: 'precondition_failed', 'receipt-id': 'x' } });
+    expect(dec.decode(a.last().body)).toMatch(/consumer prefetch count is not set/);
+    expect(a.closed).toBe(true);
+    const b = new FakeClient(e);
+    b.connect();
+    b.frame('SUBSCRIBE', { id: 'r', destination: Q, ...DECL, 'prefetch-count': '1' });
+    expect(b.last().command).toBe('ERROR');
+    expect(dec.decode(b.last().body)).toMatch(/automatic acknowledgement not supported/);
+    await e.close();
+  });
+
+  test('a bare SEND to a stream is refused: precondition_failed, then close', async () => {
+    const { e, publish } = await setup();
+    publish('x');
+    const c = new FakeClient(e);
+    c.connect();
+    c.frame('SEND', { destination: Q, receipt: 'r' }, 'bare');
+    const err = c.last();
+    expect(err.command).toBe('ERROR');
+    expect(err.headers['message']).toBe('precondition_failed');
+    expect(err.headers['receipt-id']).toBe('r');
+    expect(dec.decode(err.body)).toBe(
+      "PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue 'chat.room.1' in vhost '/': received none but current is the value 'stream' of type 'longstr'",
+    );
+    expect(c.closed).toBe(true);
+    expect(e.stats().destinations.find((d) => d.destination === Q)?.depth).toBe(1);
+    await e.close();
+  });
+
+  test('a stream survives a restart with offsets continuing', async () => {
+    const { e, publish, store, clock } = await setup();
+    publish('a', { receipt: 'r1' });
+    publish('b', { receipt: 'r2' });
+    await flush();
+    await e.close();
+    const e2 = await engine({ store, clock });
+    const c = new FakeClient(e2);
+    c.connect();
+    c.frame('SEND', { destination: Q, ...DECL }, 'c');
+    c.frame('SUBSCRIBE', { id: 'r', destination: Q, ...DECL, ack: 'client', 'prefetch-count': '9', 'x-stream-offset': 'first' });
+    expect(c.take('MESSAGE').map((f) => `${f.headers['x-stream-offset']}:${dec.decode(f.body)}`)).toEqual(['0:a', '1:b', '2:c']);
+    await e2.close();
+  });
+});

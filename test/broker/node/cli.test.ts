@@ -1,0 +1,58 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseCli } from '../../../src/broker/node/cli.js';
+import { originPolicy } from '../../../src/broker/node/origin.js';
+
+describe('stompkit-broker command line', () => {
+  it('defaults to 127.0.0.1:7370, .stompkit/data, open mode', () => {
+    const r = parseCli([]);
+    if (r === 'help') throw new Error('unexpected help');
+    expect(r.port).toBe(7370);
+    expect(r.host).toBe('127.0.0.1');
+    expect(r.options.dataDir).toBe(resolve('.stompkit/data'));
+    expect(r.options.users).toBeUndefined();
+    expect(r.options.memory).toBeUndefined();
+  });
+
+  it('reads every option', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stompkit-cli-'));
+    try {
+      const users = join(dir, 'users.json');
+      await writeFile(users, '{"ana":"pw","bo":"x"}');
+      const r = parseCli([
+        '--host', '0.0.0.0', '--port', '9000', '--memory', '--users', users,
+        '--allow-origin', 'https://app.example', '--allow-origin', 'https://b.example', '--max-frame-size', '4096',
+      ]);
+      if (r === 'help') throw new Error('unexpected help');
+      expect(r).toMatchObject({ port: 9000, host: '0.0.0.0' });
+      expect(r.options).toMatchObject({ memory: true, users: { ana: 'pw', bo: 'x' }, limits: { maxFrameSize: 4096 } });
+      const allowed = originPolicy(r.options.allowOrigins);
+      expect(allowed('https://app.example')).toBe(true);
+      expect(allowed('https://b.example')).toBe(true);
+      expect(allowed('http://localhost:5173')).toBe(true); // local origins stay allowed
+      expect(allowed('https://c.example')).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects bad values with a message naming the option', async () => {
+    expect(() => parseCli(['--port', '70000'])).toThrow(/--port/);
+    expect(() => parseCli(['--max-frame-size', 'big'])).toThrow(/--max-frame-size/);
+    expect(() => parseCli(['--nope'])).toThrow(/nope/);
+    const dir = await mkdtemp(join(tmpdir(), 'stompkit-cli-'));
+    try {
+      await writeFile(join(dir, 'u.json'), '["ana"]');
+      expect(() => parseCli(['--users', join(dir, 'u.json')])).toThrow(/JSON object/);
+      await writeFile(join(dir, 'v.json'), '{"ana": 1}');
+      expect(() => parseCli(['--users', join(dir, 'v.json')])).toThrow(/not a string/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shows help', () => {
+    expect(parseCli(['--help'])).toBe('help');
+  });
+});

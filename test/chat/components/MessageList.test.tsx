@@ -1,0 +1,133 @@
+// @vitest-environment jsdom
+import { act, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { ReactNode } from 'react';
+import { VirtuosoMockContext } from 'react-virtuoso';
+import { ChatLocaleProvider } from '../../../src/chat/components/locale';
+import type { MessageData } from '../../../src/chat/components/Message';
+import { MessageListView } from '../../../src/chat/components/MessageList';
+import { axeViolations } from './axe';
+
+// Virtuoso measures nothing in jsdom; its mock context gives it fixed sizes (its documented test approach).
+const wrapper = ({ children }: { children: ReactNode }) => (
+  <ChatLocaleProvider locale="en-US" timeZone="UTC">
+    <VirtuosoMockContext.Provider value={{ viewportHeight: 2000, itemHeight: 40 }}>{children}</VirtuosoMockContext.Provider>
+  </ChatLocaleProvider>
+);
+
+const t0 = Date.UTC(2026, 10, 22, 23, 50);
+const msg = (id: string, authorId: string, createdAt: number, extra: Partial<MessageData> = {}): MessageData => ({
+  id,
+  authorId,
+  authorName: authorId[0].toUpperCase() + authorId.slice(1),
+  text: `text ${id}`,
+  createdAt,
+  status: 'sent',
+  ...extra,
+});
+
+describe('MessageListView', () => {
+  it('is a labelled log with day separators and author grouping', () => {
+    const messages = [msg('a', 'ana', t0), msg('b', 'ana', t0 + 60_000), msg('c', 'bo', t0 + 120_000), msg('d', 'bo', t0 + 20 * 60_000)];
+    const { container } = render(<MessageListView messages={messages} label="Messages in #general" />, { wrapper });
+    const log = screen.getByRole('log', { name: 'Messages in #general' });
+    expect(log).toHaveAttribute('aria-live', 'off');
+    const rows = [...container.querySelectorAll('.sk-day, .sk-message')];
+    expect(rows.map((r) => r.getAttribute('data-day') ?? r.querySelector('.sk-message__text')?.textContent)).toEqual([
+      '2026-11-22',
+      'text a',
+      'text b',
+      'text c',
+      '2026-11-23', // d is after midnight UTC: a new day, so not grouped with c
+      'text d',
+    ]);
+    const grouped = [...container.querySelectorAll('.sk-message')].map((m) => m.hasAttribute('data-grouped'));
+    expect(grouped).toEqual([false, true, false, false]);
+  });
+
+  it('retries and discards a failed message', async () => {
+    const user = userEvent.setup();
+    const onRetry = vi.fn();
+    const onDiscard = vi.fn();
+    const messages = [msg('a', 'ana', t0), msg('b', 'me', t0 + 1000, { status: 'failed', error: 'no receipt' })];
+    render(<MessageListView messages={messages} currentUserId="me" onRetry={onRetry} onDiscard={onDiscard} />, { wrapper });
+    const failed = screen.getByRole('group', { name: 'Message not sent' });
+    expect(within(failed).getByText('Not sent: no receipt')).toBeInTheDocument();
+    await user.click(within(failed).getByRole('button', { name: 'Retry' }));
+    await user.click(within(failed).getByRole('button', { name: 'Discard' }));
+    expect(onRetry).toHaveBeenCalledWith('b');
+    expect(onDiscard).toHaveBeenCalledWith('b');
+  });
+
+  it('keeps the visible message in place when an older page is prepended (firstItemIndex), keyed by id', () => {
+    const later = [msg('c', 'bo', t0 + 120_000), msg('d', 'bo', t0 + 180_000)];
+    const { container, rerender } = render(<MessageListView messages={later} />, { wrapper });
+    const rowOf = (text: string) => screen.getByText(text).closest('[data-index]');
+    const nodeC = rowOf('text c');
+    const indexC = nodeC?.getAttribute('data-index');
+    rerender(<MessageListView messages={[msg('a', 'ana', t0), msg('b', 'ana', t0 + 1000), ...later]} />);
+    // The same DOM node at the same virtual index: Virtuoso shifted the scroll, not the content.
+    expect(rowOf('text c')).toBe(nodeC);
+    expect(rowOf('text c')?.getAttribute('data-index')).toBe(indexC);
+    const scroller = container.querySelector('.sk-messages__scroller') as HTMLElement;
+    expect(scroller.scrollTop).toBe(2 * 40); // two rows (a, b) went in above; the day row stayed on top
+  });
+
+  it('announces appended messages once, summarised and throttled, and not history or my own', async () => {
+    vi.useFakeTimers({ now: t0 + 10 * 60_000, shouldAdvanceTime: false });
+    try {
+      const first = [msg('a', 'ana', t0)];
+      const { container, rerender } = render(<MessageListView messages={first} currentUserId="me" />, { wrapper });
+      const region = container.querySelector('[aria-live="polite"]');
+      expect(region).toHaveTextContent('');
+
+      const one = [...first, msg('b', 'bo', t0 + 1000, { text: 'hi all' })];
+      rerender(<MessageListView messages={one} currentUserId="me" />);
+      expect(region).toHaveTextContent('New message from Bo: hi all');
+
+      // A burst within the throttle window is held, then told as one sentence.
+      const burst = [...one, msg('c', 'ana', t0 + 2000), msg('d', 'me', t0 + 2500), msg('e', 'cy', t0 + 3000), msg('f', 'ana', t0 + 3500)];
+      rerender(<MessageListView messages={burst} currentUserId="me" />);
+      expect(region).toHaveTextContent('New message from Bo: hi all');
+      await act(() => vi.advanceTimersByTimeAsync(2000));
+      expect(region).toHaveTextContent('3 new messages from Ana and Cy');
+
+      // Older history loading above is not news.
+      rerender(<MessageListView messages={[msg('0', 'zed', t0 - 1000), ...burst]} currentUserId="me" />);
+      await act(() => vi.advanceTimersByTimeAsync(5000));
+      expect(region).toHaveTextContent('3 new messages from Ana and Cy');
+      expect(screen.getAllByRole('log')).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('loads older history from the header button (keyboard) and shows a loading row meanwhile', async () => {
+    const user = userEvent.setup();
+    const onLoadOlder = vi.fn();
+    const messages = [msg('a', 'ana', t0), msg('b', 'bo', t0 + 1000)];
+    const { rerender } = render(<MessageListView messages={messages} onLoadOlder={onLoadOlder} />, { wrapper });
+    expect(screen.queryByRole('button', { name: 'Load earlier messages' })).toBeNull(); // nothing more to load
+    rerender(<MessageListView messages={messages} hasMore onLoadOlder={onLoadOlder} />);
+    await user.tab(); // the scroller
+    await user.tab();
+    expect(screen.getByRole('button', { name: 'Load earlier messages' })).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(onLoadOlder).toHaveBeenCalled();
+    rerender(<MessageListView messages={messages} hasMore loadingOlder onLoadOlder={onLoadOlder} />);
+    expect(screen.getByText('Loading earlier messages…')).toBeInTheDocument();
+  });
+
+  it('makes the scroller keyboard focusable', async () => {
+    const user = userEvent.setup();
+    const { container } = render(<MessageListView messages={[msg('a', 'ana', t0)]} />, { wrapper });
+    await user.tab();
+    expect(container.querySelector('.sk-messages__scroller')).toHaveFocus();
+  });
+
+  it('has no axe violations', async () => {
+    const messages = [msg('a', 'ana', t0), msg('b', 'me', t0 + 1000, { status: 'failed' })];
+    const { container } = render(<MessageListView messages={messages} currentUserId="me" hasMore onLoadOlder={() => {}} onRetry={() => {}} label="Messages in #general" />, { wrapper });
+    expect(await axeViolations(container)).toEqual([]);
+  });
+});

@@ -1,0 +1,245 @@
+import { Outbox, encodeBody, type OutboxLink } from '../../src/core/outbox.js';
+import { Receipts } from '../../src/core/receipts.js';
+import { memoryStorage } from '../../src/core/storage.js';
+import type { StorageAdapter } from '../../src/core/types.js';
+
+/** Records what the outbox writes; `connected` is flipped by the test. */
+function recordingLink(): OutboxLink & { frames: { destination: string; headers: Record<string, string>; body: string | Uint8Array }[]; connected: boolean } {
+  return {
+    connected: true,
+    frames: [],
+    publish(destination, headers, body) {
+      if (!this.connected) throw new Error('There is no underlying STOMP connection');
+      this.frames.push({ destination, headers, body });
+    },
+  };
+}
+
+function setup(storage: StorageAdapter = memoryStorage(), receiptTimeout = 1000) {
+  const receipts = new Receipts();
+  let n = 0;
+  const outbox = new Outbox({ storage, key: 'test:outbox', receipts, receiptTimeout, newId: () => `id-${++n}`, now: () => 42 });
+  return { outbox, receipts, storage };
+}
+
+const flushMicrotasks = () => new Promise<void>((r) => queueMicrotask(r));
+
+describe('Outbox', () => {
+  it('queues while offline and flushes in order with id and receipt headers', async () => {
+    const { outbox, receipts } = setup();
+    const first = outbox.add('/queue/a', 'one');
+    const second = outbox.add('/queue/a', { n: 2 }, { priority: '5' });
+    expect(outbox.getSnapshot().map((e) => [e.id, e.status])).toEqual([
+      ['id-1', 'queued'],
+      ['id-2', 'queued'],
+    ]);
+    const link = recordingLink();
+    outbox.attach(link);
+    expect(link.frames.map((f) => f.body)).toEqual(['one', '{"n":2}']);
+    expect(link.frames[1]!.headers).toEqual({
+      priority: '5',
+      'content-type': 'application/json',
+      'stompkit-id': 'id-2',
+      receipt: 'send:id-2:1',
+    });
+    expect(outbox.getSnapshot().map((e) => e.status)).toEqual(['sent', 'sent']);
+    receipts.receipt('send:id-1:1');
+    receipts.receipt('send:id-2:1');
+    await expect(first).resolves.toEqual({ id: 'id-1', destination: '/queue/a', receiptId: 'send:id-1:1' });
+    await expect(second).resolves.toMatchObject({ id: 'id-2' });
+    expect(outbox.getSnapshot().map((e) => e.status)).toEqual(['confirmed', 'confirmed']);
+    expect(outbox.pending).toBe(0);
+  });
+
+  it('puts sends in flight back to queued when the connection drops, and resends them first', () => {
+    const { outbox, receipts } = setup();
+    const link = recordingLink();
+    outbox.attach(link);
+    outbox.add('/queue/a', 'one');
+    outbox.add('/queue/a', 'two');
+    link.connected = false;
+    outbox.detach();
+    receipts.loseAll('connection lost');
+    outbox.add('/queue/a', 'three');
+    expect(outbox.getSnapshot().map((e) => e.status)).toEqual(['queued', 'queued', 'queued']);
+    const next = recordingLink();
+    outbox.attach(next);
+    expect(next.frames.map((f) => [f.body, f.headers.receipt])).toEqual([
+      ['one', 'send:id-1:2'],
+      ['two', 'send:id-2:2'],
+      ['three', 'send:id-3:1'],
+    ]);
+    // Same idempotency key on the resend, so the receiver can drop the copy.
+    expect(next.frames[0]!.headers['stompkit-id']).toBe(link.frames[0]!.headers['stompkit-id']);
+  });
+
+  it('fails a send whose receipt does not come, then retry sends it again', async () => {
+    vi.useFakeTimers();
+    try {
+      const { outbox, receipts } = setup(memoryStorage(), 500);
+      const link = recordingLink();
+      outbox.attach(link);
+      const sent = outbox.add('/queue/a', 'x');
+      vi.advanceTimersByTime(500);
+      await expect(sent).rejects.toThrow(/failed: no RECEIPT within 500 ms/);
+      expect(outbox.getSnapshot()[0]).toMatchObject({ status: 'failed', error: 'no RECEIPT within 500 ms', attempts: 1 });
+      const again = outbox.retry('id-1');
+      expect(link.frames).toHaveLength(2);
+      expect(outbox.getSnapshot()[0]).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(outbox.getSnapshot()[0]!.error).toBeUndefined();
+      receipts.receipt('send:id-1:2');
+      await expect(again).resolves.toMatchObject({ id: 'id-1' });
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('fails an entry the link cannot write and goes on with the next', async () => {
+    const { outbox } = setup();
+    const link = recordingLink();
+    const publish = link.publish.bind(link);
+    link.publish = (destination, headers, body) => {
+      if (body instanceof Uint8Array) throw new TypeError('The encoded data was not valid for encoding utf-8');
+      publish(destination, headers, body);
+    };
+    const bad = outbox.add('/q', new Uint8Array([255]));
+    void outbox.add('/q', 'fine');
+    outbox.attach(link);
+    await expect(bad).rejects.toThrow(/not valid for encoding utf-8/);
+    expect(outbox.getSnapshot().map((e) => e.status)).toEqual(['failed', 'sent']);
+    expect(link.frames.map((f) => f.body)).toEqual(['fine']);
+  });
+
+  it('fails a send the broker answered with ERROR', async () => {
+    const { outbox, receipts } = setup();
+    outbox.attach(recordingLink());
+    const sent = outbox.add('/queue/a', 'x');
+    receipts.error('send:id-1:1', 'Access refused');
+    await expect(sent).rejects.toThrow(/ERROR: Access refused/);
+    expect(outbox.getSnapshot()[0]!.status).toBe('failed');
+  });
+
+  it('drop removes an entry and rejects its promise; unknown ids are reported', async () => {
+    const { outbox } = setup();
+    const sent = outbox.add('/queue/a', 'x');
+    outbox.drop('id-1');
+    await expect(sent).rejects.toThrow(/dropped/);
+    expect(outbox.getSnapshot()).toEqual([]);
+    await expect(outbox.retry('nope')).rejects.toThrow(/no entry nope/);
+    outbox.drop('nope'); // no-op
+  });
+
+  it('persists through the storage adapter and restores after a "reload"', async () => {
+    const storage = memoryStorage();
+    const { outbox } = setup(storage);
+    const link = recordingLink();
+    outbox.attach(link);
+    outbox.add('/queue/a', 'in flight');
+    link.connected = false;
+    outbox.detach();
+    outbox.add('/queue/a', new Uint8Array([0, 1, 254, 255]));
+    outbox.add('/queue/a', { a: 1 });
+    await flushMicrotasks();
+    // A new page: same storage, new outbox.
+    const reloaded = setup(storage).outbox;
+    expect(reloaded.getSnapshot().map((e) => [e.id, e.status, e.binary ?? false])).toEqual([
+      ['id-1', 'queued', false], // was `sent`: unknown whether it arrived, so it goes again
+      ['id-2', 'queued', true],
+      ['id-3', 'queued', false],
+    ]);
+    const next = recordingLink();
+    reloaded.attach(next);
+    expect(next.frames.map((f) => f.body)).toEqual(['in flight', new Uint8Array([0, 1, 254, 255]), '{"a":1}']);
+    expect(next.frames[2]!.headers['content-type']).toBe('application/json');
+  });
+
+  it('one storage write per burst of sends', async () => {
+    const storage = memoryStorage();
+    const writes = vi.spyOn(storage, 'setItem');
+    const { outbox } = setup(storage);
+    for (let i = 0; i < 100; i++) outbox.add('/queue/a', `m${i}`);
+    await flushMicrotasks();
+    expect(writes).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps an unreadable stored outbox aside instead of overwriting it', () => {
+    const storage = memoryStorage();
+    storage.setItem('test:outbox', '{not json');
+    const { outbox } = setup(storage);
+    expect(outbox.getSnapshot()).toEqual([]);
+    expect(storage.getItem('test:outbox.corrupt')).toBe('{not json');
+  });
+
+  it('skips malformed stored entries and keeps the good ones', () => {
+    const storage = memoryStorage();
+    const good = { id: 'g', destination: '/q', headers: {}, body: 'b', status: 'failed', createdAt: 1, attempts: 1, error: 'x' };
+    storage.setItem('test:outbox', JSON.stringify([{ id: 1 }, good, null, { ...good, id: 'h', status: 'weird' }]));
+    expect(setup(storage).outbox.getSnapshot()).toEqual([good]);
+  });
+
+  it('rejects bad input clearly and queues nothing', async () => {
+    const { outbox } = setup();
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(outbox.add('', 'x')).rejects.toThrow(/destination/);
+    await expect(outbox.add('/q', circular)).rejects.toThrow(/cannot be serialised as JSON/);
+    await expect(outbox.add('/q', undefined)).rejects.toThrow(/cannot be serialised/);
+    await expect(outbox.add('/q', 'x', { receipt: 'mine' })).rejects.toThrow(/"receipt" is set by the session/);
+    await expect(outbox.add('/q', 'x', { n: 1 as unknown as string })).rejects.toThrow(/"n" must be a string/);
+    expect(outbox.getSnapshot()).toEqual([]);
+  });
+
+  it('uses a caller-given idempotency key and refuses a duplicate while pending', async () => {
+    const { outbox } = setup();
+    void outbox.add('/q', 'x', { 'stompkit-id': 'evt-1' });
+    expect(outbox.getSnapshot()[0]!.id).toBe('evt-1');
+    await expect(outbox.add('/q', 'x', { 'stompkit-id': 'evt-1' })).rejects.toThrow(/already in the outbox/);
+  });
+
+  it('notifies listeners with a new immutable snapshot on each change', () => {
+    const { outbox } = setup();
+    const seen: (readonly unknown[])[] = [];
+    const off = outbox.onChange(() => seen.push(outbox.getSnapshot()));
+    void outbox.add('/q', 'x');
+    outbox.attach(recordingLink());
+    off();
+    void outbox.add('/q', 'y');
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).not.toBe(seen[1]);
+    expect(Object.isFrozen(seen[1])).toBe(true);
+  });
+
+  it('close rejects waiting promises and keeps the entries persisted as queued', async () => {
+    const storage = memoryStorage();
+    const { outbox } = setup(storage);
+    outbox.attach(recordingLink());
+    const sent = outbox.add('/q', 'x');
+    outbox.close('session closed');
+    await expect(sent).rejects.toThrow('session closed');
+    expect(JSON.parse(storage.getItem('test:outbox')!)).toMatchObject([{ id: 'id-1', status: 'queued' }]);
+  });
+
+  it('forgets old confirmations (bounded memory)', () => {
+    const receipts = new Receipts();
+    let n = 0;
+    const outbox = new Outbox({ storage: memoryStorage(), key: 'k', receipts, receiptTimeout: 0, keepConfirmed: 2, newId: () => `${++n}` });
+    outbox.attach(recordingLink());
+    for (let i = 1; i <= 5; i++) {
+      void outbox.add('/q', 'x');
+      receipts.receipt(`send:${i}:1`);
+    }
+    expect(outbox.getSnapshot().map((e) => e.id)).toEqual(['4', '5']);
+  });
+});
+
+describe('encodeBody', () => {
+  it('keeps strings and bytes, JSON-encodes the rest unless a content-type is set', () => {
+    const bytes = new Uint8Array([1]);
+    expect(encodeBody('s', {})).toEqual({ body: 's', headers: {} });
+    expect(encodeBody(bytes, {}).body).toBe(bytes);
+    expect(encodeBody([1, 2], {})).toEqual({ body: '[1,2]', headers: { 'content-type': 'application/json' } });
+    expect(encodeBody(null, {})).toEqual({ body: 'null', headers: { 'content-type': 'application/json' } });
+    expect(encodeBody({}, { 'Content-Type': 'application/vnd.x+json' }).headers).toEqual({ 'Content-Type': 'application/vnd.x+json' });
+  });
+});

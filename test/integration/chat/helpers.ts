@@ -1,0 +1,58 @@
+/**
+ * Chat integration helpers: a chat client per user on a real session over a
+ * real WebSocket. Broker-agnostic: on RabbitMQ the users are the demo users
+ * of `scripts/rabbitmq-setup` in their vhost; on the stompkit broker any
+ * login is accepted and `user-id` is still checked against it.
+ */
+import { createChatClient } from '../../../src/chat/index.js';
+import type { ChatClient, ChatClientOptions, ChatError } from '../../../src/chat/index.js';
+import type { StompSession } from '../../../src/core/index.js';
+import { isRabbit, uniqueName, type TestBroker } from '../../support/broker.js';
+import { sessionPool } from '../core/helpers.js';
+
+/** A room id no other run uses (room ids allow no `.`). */
+export function uniqueRoom(prefix = 'room'): string {
+  return uniqueName(prefix).replace(/\./g, '-').toLowerCase();
+}
+
+export interface ChatUser {
+  name: string;
+  session: StompSession;
+  chat: ChatClient;
+  errors: ChatError[];
+}
+
+/** Users, sessions and clients of one test; `closeAll()` in `afterEach`. */
+export function chatPool() {
+  const sessions = sessionPool();
+  const users: ChatUser[] = [];
+  return {
+    open(broker: TestBroker, name: string, options: ChatClientOptions = {}): ChatUser {
+      const connectHeaders: Record<string, string> = isRabbit
+        ? { login: name, passcode: process.env.DEMO_PASSCODE ?? 'stompkit', host: process.env.DEMO_VHOST ?? 'stompkit' }
+        : { login: name, passcode: 'secret' };
+      const session = sessions.open(broker, { connectHeaders });
+      const errors: ChatError[] = [];
+      const chat = createChatClient(session, {
+        userId: name,
+        pageSize: 20,
+        presenceInterval: 500,
+        onError: (e) => errors.push(e),
+        ...options,
+      });
+      const user = { name, session, chat, errors };
+      users.push(user);
+      return user;
+    },
+    async closeAll() {
+      for (const u of users.splice(0)) u.chat.dispose();
+      await sessions.closeAll();
+    },
+  };
+}
+
+/** Texts of the messages of a room, in order. */
+export function texts(user: ChatUser, roomId: string): string[] {
+  user.chat.store.flush();
+  return (user.chat.store.getState().timelines[roomId]?.messages ?? []).map((m) => m.text);
+}

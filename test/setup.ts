@@ -1,0 +1,17 @@
+// Shared test setup: DOM matchers for jsdom tests (harmless under node).
+import '@testing-library/jest-dom/vitest';
+
+// jsdom lays nothing out and has no element scrolling; react-virtuoso calls
+// scrollTo/scrollBy when it follows output. Give every jsdom test (components
+// and stories alike) the same minimal, layout-free versions.
+if (typeof Element !== 'undefined') {
+  const scrollTo = function (this: Element, a?: ScrollToOptions | number, b?: number) {
+    const top = typeof a === 'object' ? a.top : b;
+    if (top !== undefined) this.scrollTop = top;
+  } as Element['scrollTo'];
+  Element.prototype.scrollTo ??= scrollTo;
+  Element.prototype.scrollBy ??= function (this: Element, a?: ScrollToOptions | number, b?: number) {
+    const by = (typeof a === 'object' ? a.top : b) ?? 0;
+    this.scrollTo({ top: this.scrollTop + by });
+  } as Element['scrollBy'];
+}
