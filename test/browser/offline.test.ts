@@ -79,6 +79,9 @@ test('offline and back: queued messages survive a reload and are delivered once,
   await waitForSession(alice.page, 'connected', undefined, 60_000);
   for (const text of queued) await waitForMessage(bob.page, text, 'sent');
   for (const text of queued) await waitForMessage(alice.page, text, 'sent');
+  // The reloaded page reads the history before its first live message as a
+  // separate page, which may land after the queued sends are confirmed.
+  await waitForMessage(alice.page, 'online first');
   const expected = ['online first', ...queued];
   expect(await shownTexts(bob.page)).toEqual(expected);
   expect(await shownTexts(alice.page)).toEqual(expected);
