@@ -52,123 +52,86 @@ export function classifyError(info: ErrorFrameInfo, connected: boolean): Session
 }
 
 const NO_CONNECTION = 'There is no underlying STOMP connection';
+/** Why a connection the application ended is gone (also the session's wording). */
+export const CLOSED_BY_APP = 'closed by the application';
 const noop = (): void => undefined;
 
-export class Connection {
-  private socket: WebSocketLike | null = null;
-  private closed = false;
-  private failure: SessionError | null = null;
-  private isConnected = false;
-  private escape = false;
-  private negotiated: string | undefined;
-  private readonly subscriptions = new Map<string, (m: IMessage) => void>();
-  private readonly timers: ReturnType<typeof setInterval>[] = [];
-  private lastActivity = 0;
-  /** Receipt ids written and not yet answered, oldest first (a Set keeps insertion order). */
-  private readonly unanswered = new Set<string>();
-  /** Subscription ids this connection has UNSUBSCRIBEd (see isStaleSubscriptionError). */
-  private readonly ended = new Set<string>();
-  private code: number | undefined;
-  /** Resolves `disconnect()` once the socket is gone. */
-  private onGone: () => void = noop;
-  private readonly log: (message: string) => void;
-
-  constructor(
-    private readonly config: ConnectionConfig,
-    private readonly handlers: ConnectionHandlers,
-  ) {
-    this.log = config.debug ? redacting(config.debug) : noop;
-  }
-
-  get connected(): boolean {
-    return this.isConnected && !this.closed;
-  }
-
+/** One STOMP connection; made by {@link createConnection}. */
+export interface Connection {
+  /** CONNECTED and the socket not gone. */
+  readonly connected: boolean;
   /** The WebSocket close code, once the peer closed (undefined when we dropped the socket). */
-  get closeCode(): number | undefined {
-    return this.code;
-  }
-
+  readonly closeCode: number | undefined;
   /**
    * The `receipt` of the oldest frame still unanswered: brokers answer in
    * order, so it is the frame a connection that died was refused on.
    */
-  get oldestUnanswered(): string | undefined {
-    return this.unanswered.values().next().value;
-  }
-
+  readonly oldestUnanswered: string | undefined;
   /** STOMP version negotiated in CONNECTED. */
-  get version(): string | undefined {
-    return this.negotiated;
-  }
-
+  readonly version: string | undefined;
   /** Opens the socket and sends CONNECT once it is open (STOMP 1.2 §"Connecting"). */
-  start(): void {
-    let socket: WebSocketLike;
-    try {
-      socket = this.socket = this.config.createSocket();
-    } catch (error) {
-      // Reported asynchronously like any other failed open.
-      queueMicrotask(() => this.finish({ kind: 'network', message: `cannot open socket: ${String(error)}` }));
-      return;
-    }
-    socket.binaryType = 'arraybuffer';
-    const parser = new Parser(
-      (raw) => this.receive(decodeFrame(raw, this.escape)),
-      () => this.log('<<< PONG'),
-    );
-    socket.onmessage = (event) => {
-      this.lastActivity = Date.now();
-      parser.parseChunk(event.data);
-    };
-    socket.onclose = (event) => {
-      this.code = event?.code;
-      const detail = event?.reason ? `: ${event.reason}` : '';
-      this.finish({ kind: 'network', message: `connection closed (code ${event?.code ?? '?'}${detail})` });
-    };
-    // A failed socket also closes; the close says why.
-    socket.onerror = noop;
-    const [out, incoming] = this.config.heartbeat;
-    const open = (): void =>
-      this.transmit('CONNECT', { ...this.config.connectHeaders, 'accept-version': '1.2,1.1,1.0', 'heart-beat': `${out},${incoming}` }, true);
-    if (socket.readyState === 1) open();
-    else socket.onopen = open;
-  }
-
-  publish(destination: string, headers: Record<string, string>, body: string | Uint8Array): void {
-    this.transmit('SEND', { ...headers, destination }, false, body);
-  }
-
-  subscribe(id: string, destination: string, headers: Record<string, string>, onMessage: (m: IMessage) => void): void {
-    this.transmit('SUBSCRIBE', { ...headers, id, destination });
-    this.subscriptions.set(id, onMessage);
-  }
-
-  unsubscribe(id: string): void {
-    this.subscriptions.delete(id);
-    this.ended.add(id);
-    this.transmit('UNSUBSCRIBE', { id });
-  }
-
+  start(): void;
+  publish(destination: string, headers: Record<string, string>, body: string | Uint8Array): void;
+  subscribe(id: string, destination: string, headers: Record<string, string>, onMessage: (m: IMessage) => void): void;
+  unsubscribe(id: string): void;
   /**
    * Writes one frame; throws when there is no CONNECTED connection (only
    * CONNECT itself goes out before). A string body goes as text, bytes as a
    * binary WebSocket frame.
    */
-  transmit(command: string, headers: Record<string, string>, early = false, body?: string | Uint8Array): void {
-    const socket = this.socket;
-    if (!socket || this.closed || !(early || this.isConnected)) throw new Error(NO_CONNECTION);
-    const { head, data } = encodeFrame(command, headers, body, this.escape);
-    this.log(`>>> ${head}`);
-    socket.send(data);
-    if (headers.receipt !== undefined) this.unanswered.add(headers.receipt);
-  }
-
+  transmit(command: string, headers: Record<string, string>, early?: boolean, body?: string | Uint8Array): void;
   /** Drops the socket at once (connect timeout, ERROR, silent peer); `onClosed` gets `error`. */
-  terminate(error: SessionError): void {
-    if (this.closed) return;
-    this.failure ??= error;
-    const socket = this.socket;
+  terminate(error: SessionError): void;
+  /**
+   * Graceful end: DISCONNECT with a receipt (STOMP 1.2 §"DISCONNECT"), then
+   * the socket closes; after `timeoutMs` without the receipt it is dropped.
+   */
+  disconnect(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * A connection over the socket `config.createSocket` makes once `start()` is
+ * called. Its state is closure-local, so it minifies to short names.
+ */
+export function createConnection(config: ConnectionConfig, handlers: ConnectionHandlers): Connection {
+  let socket: WebSocketLike | null = null;
+  let closed = false;
+  let failure: SessionError | null = null;
+  let isConnected = false;
+  let escape = false;
+  let negotiated: string | undefined;
+  const subscriptions = new Map<string, (m: IMessage) => void>();
+  const timers: ReturnType<typeof setInterval>[] = [];
+  let lastActivity = 0;
+  /** Receipt ids written and not yet answered, oldest first (a Set keeps insertion order). */
+  const unanswered = new Set<string>();
+  /** Subscription ids this connection has UNSUBSCRIBEd (see isStaleSubscriptionError). */
+  const ended = new Set<string>();
+  let code: number | undefined;
+  /** Resolves `disconnect()` once the socket is gone. */
+  let onGone: () => void = noop;
+  const log = config.debug ? redacting(config.debug) : noop;
+
+  const transmit = (command: string, headers: Record<string, string>, early = false, body?: string | Uint8Array): void => {
+    if (!socket || closed || !(early || isConnected)) throw new Error(NO_CONNECTION);
+    const { head, data } = encodeFrame(command, headers, body, escape);
+    log(`>>> ${head}`);
+    socket.send(data);
+    if (headers.receipt !== undefined) unanswered.add(headers.receipt);
+  };
+
+  const finish = (fallback: SessionError): void => {
+    if (closed) return;
+    closed = true;
+    isConnected = false;
+    for (const timer of timers) clearInterval(timer);
+    onGone();
+    handlers.onClosed(failure ?? fallback);
+  };
+
+  const terminate = (error: SessionError): void => {
+    if (closed) return;
+    failure ??= error;
     if (socket) {
       // A peer that stopped answering may never finish a close handshake
       // either: stop listening and report the close now.
@@ -181,105 +144,84 @@ export class Connection {
         // already closing
       }
     }
-    this.finish(error);
-  }
+    finish(error);
+  };
 
-  /**
-   * Graceful end: DISCONNECT with a receipt (STOMP 1.2 §"DISCONNECT"), then
-   * the socket closes; after `timeoutMs` without the receipt it is dropped.
-   */
-  async disconnect(timeoutMs: number): Promise<void> {
-    if (this.closed) return;
-    this.failure ??= { kind: 'closed', message: 'closed by the application' };
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await new Promise<void>((resolve) => {
-      this.onGone = resolve;
-      timer = setTimeout(resolve, timeoutMs);
-      try {
-        this.transmit('DISCONNECT', { receipt: 'disconnect' });
-      } catch {
-        this.socket?.close();
-      }
-    });
-    clearTimeout(timer);
-    if (!this.closed) this.terminate(this.failure);
-  }
-
-  private receive(frame: Frame): void {
-    this.log(`<<< ${frame.command}`);
+  const receive = (frame: Frame): void => {
+    log(`<<< ${frame.command}`);
     const h = frame.headers;
     switch (frame.command) {
       case 'CONNECTED':
-        this.isConnected = true;
-        this.negotiated = h.version;
-        this.escape = h.version === '1.2';
-        this.heartbeat(h);
-        return this.handlers.onConnected(serverInfo(frame));
+        isConnected = true;
+        negotiated = h.version;
+        escape = h.version === '1.2';
+        heartbeat(h);
+        return handlers.onConnected(serverInfo(frame));
       case 'MESSAGE':
-        return this.deliver(frame);
+        return deliver(frame);
       case 'RECEIPT': {
         const id = h['receipt-id'];
-        if (id !== undefined) this.unanswered.delete(id);
-        if (id === 'disconnect') this.socket?.close();
-        else if (id !== undefined) this.handlers.onReceipt(id);
+        if (id !== undefined) unanswered.delete(id);
+        if (id === 'disconnect') socket?.close();
+        else if (id !== undefined) handlers.onReceipt(id);
         return;
       }
       case 'ERROR':
-        return this.onError(frame);
+        return onError(frame);
     }
-  }
+  };
 
   /** MESSAGE (STOMP 1.2 §"MESSAGE") to its subscription, with ACK/NACK (§"ACK": 1.2 names the `ack` header, 1.1 `message-id`). */
-  private deliver(frame: Frame): void {
+  const deliver = (frame: Frame): void => {
     const h = frame.headers;
     const subscription = h.subscription ?? '';
-    const handler = this.subscriptions.get(subscription);
+    const handler = subscriptions.get(subscription);
     if (!handler) return;
     const acknowledge =
       (command: string) =>
       (extra: Record<string, string> = {}): void => {
         const headers: Record<string, string> = { ...extra, subscription };
-        if (this.negotiated === '1.2') headers.id = h.ack ?? '';
+        if (negotiated === '1.2') headers.id = h.ack ?? '';
         else headers['message-id'] = h['message-id'] ?? '';
-        this.transmit(command, headers);
+        transmit(command, headers);
       };
     frame.ack = acknowledge('ACK');
     frame.nack = acknowledge('NACK');
     handler(frame);
-  }
+  };
 
   /** STOMP 1.2 §"Heart-beating": each side beats at the slower of what one offers and the other wants. */
-  private heartbeat(h: Record<string, string>): void {
+  const heartbeat = (h: Record<string, string>): void => {
     const [serverOut, serverIn] = (h['heart-beat'] ?? '0,0').split(',').map((v) => Number.parseInt(v, 10) || 0);
-    const [out, incoming] = this.config.heartbeat;
+    const [out, incoming] = config.heartbeat;
     if (h.version !== '1.1' && h.version !== '1.2') return;
     if (out && serverIn) {
-      this.timers.push(setInterval(() => this.socket?.readyState === 1 && this.socket.send('\n'), Math.max(out, serverIn!)));
+      timers.push(setInterval(() => socket?.readyState === 1 && socket.send('\n'), Math.max(out, serverIn)));
     }
     if (incoming && serverOut) {
       const ttl = Math.max(incoming, serverOut);
-      this.lastActivity = Date.now();
-      this.timers.push(
+      lastActivity = Date.now();
+      timers.push(
         setInterval(() => {
           // Two periods of silence, as stompjs's default grace.
-          if (Date.now() - this.lastActivity > 2 * ttl) this.terminate({ kind: 'timeout', message: 'the broker stopped sending heart-beats' });
+          if (Date.now() - lastActivity > 2 * ttl) terminate({ kind: 'timeout', message: 'the broker stopped sending heart-beats' });
         }, ttl),
       );
     }
-  }
+  };
 
-  private onError(frame: Frame): void {
-    if (this.isStaleSubscriptionError(frame)) return;
+  const onError = (frame: Frame): void => {
+    if (isStaleSubscriptionError(frame)) return;
     const info: ErrorFrameInfo = {
       message: frame.headers.message ?? '',
       body: frame.body,
       receiptId: frame.headers['receipt-id'],
     };
-    this.failure ??= classifyError(info, this.isConnected);
-    this.handlers.onErrorFrame(info);
+    failure ??= classifyError(info, isConnected);
+    handlers.onErrorFrame(info);
     // The broker closes after ERROR (§"ERROR"); do not wait for it.
-    this.terminate(this.failure);
-  }
+    terminate(failure);
+  };
 
   /**
    * RabbitMQ 3.10 answers a MESSAGE that raced our UNSUBSCRIBE (a stream
@@ -289,22 +231,89 @@ export class Connection {
    * this client already ended, so it is not a failure: ending the connection
    * here would abort whatever else it carries (e.g. the next history page).
    */
-  private isStaleSubscriptionError(frame: Frame): boolean {
+  const isStaleSubscriptionError = (frame: Frame): boolean => {
     if (frame.headers.message !== 'Subscription not found') return false;
     const tag = /subscription with tag 'T_(.+)'/.exec(frame.body)?.[1];
-    if (tag === undefined || !this.ended.has(tag)) return false;
-    this.log(`ignored ERROR for ended subscription ${tag}: ${frame.body}`);
+    if (tag === undefined || !ended.has(tag)) return false;
+    log(`ignored ERROR for ended subscription ${tag}: ${frame.body}`);
     return true;
-  }
+  };
 
-  private finish(fallback: SessionError): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.isConnected = false;
-    for (const timer of this.timers) clearInterval(timer);
-    this.onGone();
-    this.handlers.onClosed(this.failure ?? fallback);
-  }
+  return {
+    get connected() {
+      return isConnected && !closed;
+    },
+    get closeCode() {
+      return code;
+    },
+    get oldestUnanswered() {
+      return unanswered.values().next().value;
+    },
+    get version() {
+      return negotiated;
+    },
+    start() {
+      let opened: WebSocketLike;
+      try {
+        opened = socket = config.createSocket();
+      } catch (error) {
+        // Reported asynchronously like any other failed open.
+        queueMicrotask(() => finish({ kind: 'network', message: `cannot open socket: ${String(error)}` }));
+        return;
+      }
+      opened.binaryType = 'arraybuffer';
+      const parser = new Parser(
+        (raw) => receive(decodeFrame(raw, escape)),
+        () => log('<<< PONG'),
+      );
+      opened.onmessage = (event) => {
+        lastActivity = Date.now();
+        parser.parseChunk(event.data);
+      };
+      opened.onclose = (event) => {
+        code = event?.code;
+        const detail = event?.reason ? `: ${event.reason}` : '';
+        finish({ kind: 'network', message: `connection closed (code ${event?.code ?? '?'}${detail})` });
+      };
+      // A failed socket also closes; the close says why.
+      opened.onerror = noop;
+      const [out, incoming] = config.heartbeat;
+      const open = (): void =>
+        transmit('CONNECT', { ...config.connectHeaders, 'accept-version': '1.2,1.1,1.0', 'heart-beat': `${out},${incoming}` }, true);
+      if (opened.readyState === 1) open();
+      else opened.onopen = open;
+    },
+    publish(destination, headers, body) {
+      transmit('SEND', { ...headers, destination }, false, body);
+    },
+    subscribe(id, destination, headers, onMessage) {
+      transmit('SUBSCRIBE', { ...headers, id, destination });
+      subscriptions.set(id, onMessage);
+    },
+    unsubscribe(id) {
+      subscriptions.delete(id);
+      ended.add(id);
+      transmit('UNSUBSCRIBE', { id });
+    },
+    transmit,
+    terminate,
+    async disconnect(timeoutMs) {
+      if (closed) return;
+      failure ??= { kind: 'closed', message: CLOSED_BY_APP };
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        onGone = resolve;
+        timer = setTimeout(resolve, timeoutMs);
+        try {
+          transmit('DISCONNECT', { receipt: 'disconnect' });
+        } catch {
+          socket?.close();
+        }
+      });
+      clearTimeout(timer);
+      if (!closed) terminate(failure);
+    },
+  };
 }
 
 /** Frames are logged whole; CONNECT carries secrets that must not reach logs. */

@@ -18,11 +18,16 @@ export interface TransactionLink extends OutboxLink {
 
 /** A transaction could not start, continue or finish. */
 export class TransactionError extends Error {
-  override name = 'TransactionError';
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    // Set here rather than as a class field: a field compiles to a helper call for older targets.
+    this.name = 'TransactionError';
+  }
 }
 
 export interface TransactionContext {
-  link: TransactionLink;
+  /** The session's CONNECTED connection, if any. */
+  link: TransactionLink | null;
   receipts: Receipts;
   receiptTimeout: number;
   newId: () => string;
@@ -30,104 +35,106 @@ export interface TransactionContext {
   onEnd: (transaction: Transaction) => void;
 }
 
+/** A transaction as the session holds it. */
+export interface Transaction extends StompTransaction {
+  /** The connection ended; whatever was not committed is gone. */
+  connectionLost(): void;
+}
+
 type Phase = 'open' | 'committing' | 'aborting' | 'committed' | 'aborted' | 'broken';
 
-export class Transaction implements StompTransaction {
-  readonly id: string;
-  private phase: Phase = 'open';
-  private brokenReason = '';
+/** BEGIN on `context.link`; throws a {@link TransactionError} when it is not connected. */
+export function beginTransaction(context: TransactionContext): Transaction {
+  const { link, receipts, newId, onEnd } = context;
+  if (!link?.connected) throw new TransactionError('begin: not connected; a transaction lives on one connection');
+  const id = `tx-${newId()}`;
+  let phase: Phase = 'open';
+  let brokenReason = '';
 
-  constructor(private readonly context: TransactionContext) {
-    this.id = `tx-${context.newId()}`;
-    if (!context.link.connected) throw new TransactionError('begin: not connected; a transaction lives on one connection');
-    context.link.transmit('BEGIN', { transaction: this.id });
-  }
-
-  send(destination: string, body: SendBody, headers: Record<string, string> = {}): void {
-    this.ensureOpen('send');
-    const encoded = encodeBody(body, checkHeaders('send', destination, headers, []));
-    const finalHeaders = {
-      ...encoded.headers,
-      [IDEMPOTENCY_HEADER]: headers[IDEMPOTENCY_HEADER] ?? this.context.newId(),
-      transaction: this.id,
-    };
-    this.context.link.publish(destination, finalHeaders, encoded.body);
-  }
-
-  ack(message: IncomingMessage): void {
-    this.ensureOpen('ack');
-    acknowledgerOf(message)('ACK', { transaction: this.id });
-  }
-
-  nack(message: IncomingMessage): void {
-    this.ensureOpen('nack');
-    acknowledgerOf(message)('NACK', { transaction: this.id });
-  }
-
-  /** Resolves on the COMMIT's RECEIPT. */
-  commit(): Promise<void> {
-    return this.finish('COMMIT');
-  }
-
-  /** Resolves on the ABORT's RECEIPT, or at once if the connection is gone (the broker discarded it). */
-  abort(): Promise<void> {
-    if (this.phase === 'broken') return Promise.resolve();
-    return this.finish('ABORT');
-  }
-
-  /** The connection ended; whatever was not committed is gone. */
-  connectionLost(): void {
-    if (this.phase !== 'open') return;
-    this.phase = 'broken';
-    this.brokenReason =
-      `transaction ${this.id} was discarded by the broker: the connection dropped before COMMIT, ` +
+  const connectionLost = (): void => {
+    if (phase !== 'open') return;
+    phase = 'broken';
+    brokenReason =
+      `transaction ${id} was discarded by the broker: the connection dropped before COMMIT, ` +
       'so none of its sends or acknowledgements took effect';
-    this.context.onEnd(this);
-  }
+    onEnd(transaction);
+  };
 
-  private finish(command: 'COMMIT' | 'ABORT'): Promise<void> {
+  const ensureOpen = (what: string): void => {
+    if (phase === 'broken') throw new TransactionError(brokenReason || `${what}: transaction ${id} is over`);
+    if (phase !== 'open') throw new TransactionError(`${what}: transaction ${id} is already ${phase}`);
+    if (!link.connected) {
+      connectionLost();
+      throw new TransactionError(brokenReason);
+    }
+  };
+
+  const acknowledge =
+    (command: 'ACK' | 'NACK') =>
+    (message: IncomingMessage): void => {
+      ensureOpen(command.toLowerCase());
+      acknowledgerOf(message)(command, { transaction: id });
+    };
+
+  const finish = (command: 'COMMIT' | 'ABORT'): Promise<void> => {
+    const what = command.toLowerCase();
     try {
-      this.ensureOpen(command === 'COMMIT' ? 'commit' : 'abort');
+      ensureOpen(what);
     } catch (error) {
       return Promise.reject(error);
     }
-    this.phase = command === 'COMMIT' ? 'committing' : 'aborting';
-    const receiptId = `${this.id}:${command.toLowerCase()}`;
+    const committing = command === 'COMMIT';
+    phase = committing ? 'committing' : 'aborting';
+    const receiptId = `${id}:${what}`;
     return new Promise<void>((resolve, reject) => {
-      this.context.receipts.expect(receiptId, this.context.receiptTimeout, {
+      receipts.expect(receiptId, context.receiptTimeout, {
         onReceipt: () => {
-          this.phase = command === 'COMMIT' ? 'committed' : 'aborted';
-          this.context.onEnd(this);
+          phase = committing ? 'committed' : 'aborted';
+          onEnd(transaction);
           resolve();
         },
         onFailure: (reason, message) => {
-          this.phase = 'broken';
-          this.context.onEnd(this);
-          if (command === 'ABORT' && reason === 'lost') return resolve();
+          phase = 'broken';
+          onEnd(transaction);
+          if (!committing && reason === 'lost') return resolve();
           reject(
             new TransactionError(
               reason === 'lost'
-                ? `${command} of ${this.id} unconfirmed: the connection dropped before its RECEIPT`
-                : `${command} of ${this.id} failed: ${message}`,
+                ? `${command} of ${id} unconfirmed: the connection dropped before its RECEIPT`
+                : `${command} of ${id} failed: ${message}`,
             ),
           );
         },
       });
       try {
-        this.context.link.transmit(command, { transaction: this.id, receipt: receiptId });
+        link.transmit(command, { transaction: id, receipt: receiptId });
       } catch (error) {
         // Nothing was written: the broker discards the transaction with the connection.
-        this.context.receipts.error(receiptId, String(error));
+        receipts.error(receiptId, String(error));
       }
     });
-  }
+  };
 
-  private ensureOpen(what: string): void {
-    if (this.phase === 'broken') throw new TransactionError(this.brokenReason || `${what}: transaction ${this.id} is over`);
-    if (this.phase !== 'open') throw new TransactionError(`${what}: transaction ${this.id} is already ${this.phase}`);
-    if (!this.context.link.connected) {
-      this.connectionLost();
-      throw new TransactionError(this.brokenReason);
-    }
-  }
+  const transaction: Transaction = {
+    id,
+    send(destination: string, body: SendBody, headers: Record<string, string> = {}): void {
+      ensureOpen('send');
+      const encoded = encodeBody(body, checkHeaders('send', destination, headers, []));
+      const finalHeaders = {
+        ...encoded.headers,
+        [IDEMPOTENCY_HEADER]: headers[IDEMPOTENCY_HEADER] ?? newId(),
+        transaction: id,
+      };
+      link.publish(destination, finalHeaders, encoded.body);
+    },
+    ack: acknowledge('ACK'),
+    nack: acknowledge('NACK'),
+    /** Resolves on the COMMIT's RECEIPT. */
+    commit: () => finish('COMMIT'),
+    /** Resolves on the ABORT's RECEIPT, or at once if the connection is gone (the broker discarded it). */
+    abort: () => (phase === 'broken' ? Promise.resolve() : finish('ABORT')),
+    connectionLost,
+  };
+  link.transmit('BEGIN', { transaction: id });
+  return transaction;
 }

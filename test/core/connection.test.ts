@@ -1,5 +1,5 @@
 import type { IMessage } from '@stomp/stompjs';
-import { classifyError, Connection, redacting } from '../../src/core/connection.js';
+import { classifyError, createConnection, redacting } from '../../src/core/connection.js';
 import type { WebSocketLike } from '../../src/core/types.js';
 
 describe('classifyError', () => {
@@ -57,7 +57,7 @@ function connect(heartbeat: [number, number] = [0, 0]) {
   const socket = scriptedSocket();
   const events: string[] = [];
   const messages: IMessage[] = [];
-  const connection = new Connection(
+  const connection = createConnection(
     { createSocket: () => socket, connectHeaders: { login: 'a', passcode: 'b' }, heartbeat },
     {
       onConnected: (info) => events.push(`connected ${info.version}`),
