@@ -51,40 +51,41 @@ export function backoffDelay(failures: number, options: BackoffOptions = {}): nu
   return Math.floor(random() * ceiling);
 }
 
-/** One pending retry timer at a time. */
-export class Backoff {
-  private handle: unknown = null;
-
-  constructor(
-    private readonly options: BackoffOptions = {},
-    private readonly clock: Clock = systemClock,
-  ) {}
-
+/** One pending retry timer at a time; made by {@link createBackoff}. */
+export interface Backoff {
   /**
    * Calls `callback` after the delay for `failures`; returns the epoch ms it
    * will fire, or `null` (and schedules nothing) when attempts are used up.
    * A timer already pending is replaced.
    */
-  schedule(failures: number, callback: () => void): number | null {
-    this.cancel();
-    const delay = backoffDelay(failures, this.options);
-    if (delay === null) return null;
-    this.handle = this.clock.setTimeout(() => {
-      this.handle = null;
-      callback();
-    }, delay);
-    return this.clock.now() + delay;
-  }
-
+  schedule(failures: number, callback: () => void): number | null;
   /** Whether a retry timer is waiting. */
-  get pending(): boolean {
-    return this.handle !== null;
-  }
+  readonly pending: boolean;
+  cancel(): void;
+}
 
-  cancel(): void {
-    if (this.handle !== null) {
-      this.clock.clearTimeout(this.handle);
-      this.handle = null;
+export function createBackoff(options: BackoffOptions = {}, clock: Clock = systemClock): Backoff {
+  let handle: unknown = null;
+  const cancel = (): void => {
+    if (handle !== null) {
+      clock.clearTimeout(handle);
+      handle = null;
     }
-  }
+  };
+  return {
+    schedule(failures, callback) {
+      cancel();
+      const delay = backoffDelay(failures, options);
+      if (delay === null) return null;
+      handle = clock.setTimeout(() => {
+        handle = null;
+        callback();
+      }, delay);
+      return clock.now() + delay;
+    },
+    get pending() {
+      return handle !== null;
+    },
+    cancel,
+  };
 }

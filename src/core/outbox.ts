@@ -38,248 +38,258 @@ interface Waiter {
   reject(error: Error): void;
 }
 
-export class Outbox {
-  private entries: OutboxEntry[] = [];
-  private snapshot: readonly OutboxEntry[] = [];
-  private readonly waiters = new Map<string, Waiter[]>();
-  private readonly listeners = new Set<() => void>();
-  private link: OutboxLink | null = null;
-  private persistQueued = false;
-
-  constructor(private readonly options: OutboxOptions) {
-    this.restore();
-  }
-
+/** The outbox of a session; made by {@link createOutbox}. */
+export interface Outbox {
   /** Adds a send; it goes out now when connected, else after CONNECTED, in order. */
-  add(destination: string, body: SendBody, headers: Record<string, string> = {}): Promise<Receipt> {
-    let entry: OutboxEntry;
-    try {
-      entry = this.createEntry(destination, body, headers);
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-    this.entries.push(entry);
-    const promise = this.wait(entry.id);
-    this.changed();
-    this.flush();
-    return promise;
-  }
-
+  add(destination: string, body: SendBody, headers?: Record<string, string>): Promise<Receipt>;
   /** A new connection reached CONNECTED: send everything queued, in order. */
-  attach(link: OutboxLink): void {
-    this.link = link;
-    this.flush();
-  }
-
-  detach(): void {
-    this.link = null;
-  }
-
-  /** Sends queued entries in order while the link lasts. */
-  flush(): void {
-    for (const entry of this.entries) {
-      if (!this.link?.connected) return;
-      if (entry.status !== 'queued') continue;
-      const receiptId = `send:${entry.id}:${entry.attempts + 1}`;
-      const headers = { ...entry.headers, [IDEMPOTENCY_HEADER]: entry.id, receipt: receiptId };
-      try {
-        this.link.publish(entry.destination, headers, entry.binary ? fromBase64(entry.body) : entry.body);
-      } catch (error) {
-        // The socket went away under us: the close handler requeues the rest.
-        if (!this.link?.connected) return;
-        // Still connected, so this entry itself cannot be written (e.g. bytes
-        // that are not UTF-8 over SockJS): fail it instead of blocking the queue.
-        this.update(entry.id, { status: 'failed', attempts: entry.attempts + 1, error: `not sent: ${String(error)}` });
-        this.settle(entry.id, new Error(`send ${entry.id} failed: ${String(error)}`));
-        continue;
-      }
-      this.update(entry.id, { status: 'sent', attempts: entry.attempts + 1 });
-      this.options.receipts.expect(receiptId, this.options.receiptTimeout, {
-        onReceipt: () => this.confirm(entry.id, receiptId),
-        onFailure: (reason, message) => {
-          if (reason === 'lost') this.update(entry.id, { status: 'queued' }, 'sent');
-          else this.fail(entry.id, reason === 'timeout' ? message : `ERROR: ${message}`);
-        },
-      });
-    }
-  }
-
+  attach(link: OutboxLink): void;
+  detach(): void;
   /** A failed (or still waiting) entry: queue it again and wait for its receipt. */
-  retry(id: string): Promise<Receipt> {
-    const entry = this.entries.find((e) => e.id === id);
-    if (!entry) return Promise.reject(new Error(`outbox: no entry ${id}`));
-    if (entry.status === 'confirmed') return Promise.resolve({ id, destination: entry.destination, receiptId: '' });
-    const promise = this.wait(id);
-    if (entry.status === 'failed') {
-      this.update(id, { status: 'queued', error: undefined });
-      this.flush();
-    }
-    return promise;
-  }
-
+  retry(id: string): Promise<Receipt>;
   /** Forgets an entry; a pending `send` promise rejects. */
-  drop(id: string): void {
-    const before = this.entries.length;
-    this.entries = this.entries.filter((e) => e.id !== id);
-    if (this.entries.length === before) return;
-    this.settle(id, new Error(`outbox: send ${id} was dropped`));
-    this.changed();
-  }
-
+  drop(id: string): void;
   /**
    * The session is closing: promises reject, entries stay persisted (as
    * `queued`) for the next session on this storage.
    */
-  close(reason: string): void {
-    this.link = null;
-    for (const entry of this.entries) if (entry.status === 'sent') this.update(entry.id, { status: 'queued' });
-    for (const id of [...this.waiters.keys()]) this.settle(id, new Error(reason));
-    this.persist();
-  }
-
-  getSnapshot(): readonly OutboxEntry[] {
-    return this.snapshot;
-  }
-
+  close(reason: string): void;
+  getSnapshot(): readonly OutboxEntry[];
   /** Entries waiting or in flight. */
-  get pending(): number {
-    return this.entries.filter((e) => e.status === 'queued' || e.status === 'sent').length;
-  }
+  readonly pending: number;
+  onChange(listener: () => void): () => void;
+}
 
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
+/** An outbox over `options.storage`, restored from it at once. State is closure-local (short names once minified). */
+export function createOutbox(options: OutboxOptions): Outbox {
+  const { storage, key, receipts, debug } = options;
+  let entries: OutboxEntry[] = [];
+  let snapshot: readonly OutboxEntry[] = [];
+  const waiters = new Map<string, Waiter[]>();
+  const listeners = new Set<() => void>();
+  let link: OutboxLink | null = null;
+  let persistQueued = false;
 
-  private createEntry(destination: string, body: SendBody, headers: Record<string, string>): OutboxEntry {
+  const find = (id: string): OutboxEntry | undefined => entries.find((e) => e.id === id);
+  const count = (test: (e: OutboxEntry) => boolean): number => entries.filter(test).length;
+  const pending = (): number => count((e) => e.status === 'queued' || e.status === 'sent');
+
+  /** Sends queued entries in order while the link lasts. */
+  const flush = (): void => {
+    for (const entry of entries) {
+      if (!link?.connected) return;
+      if (entry.status !== 'queued') continue;
+      const { id, attempts } = entry;
+      const receiptId = `send:${id}:${attempts + 1}`;
+      const headers = { ...entry.headers, [IDEMPOTENCY_HEADER]: id, receipt: receiptId };
+      try {
+        link.publish(entry.destination, headers, entry.binary ? fromBase64(entry.body) : entry.body);
+      } catch (error) {
+        // The socket went away under us: the close handler requeues the rest.
+        if (!link?.connected) return;
+        // Still connected, so this entry itself cannot be written (e.g. bytes
+        // that are not UTF-8 over SockJS): fail it instead of blocking the queue.
+        update(id, { status: 'failed', attempts: attempts + 1, error: `not sent: ${String(error)}` });
+        settle(id, new Error(`send ${id} failed: ${String(error)}`));
+        continue;
+      }
+      update(id, { status: 'sent', attempts: attempts + 1 });
+      receipts.expect(receiptId, options.receiptTimeout, {
+        onReceipt: () => confirm(id, receiptId),
+        onFailure: (reason, message) => {
+          if (reason === 'lost') update(id, { status: 'queued' }, 'sent');
+          else fail(id, reason === 'timeout' ? message : `ERROR: ${message}`);
+        },
+      });
+    }
+  };
+
+  const createEntry = (destination: string, body: SendBody, headers: Record<string, string>): OutboxEntry => {
     const clean = checkHeaders('send', destination, headers, RESERVED);
-    const id = clean[IDEMPOTENCY_HEADER] ?? this.options.newId?.() ?? randomId();
+    const id = clean[IDEMPOTENCY_HEADER] ?? options.newId?.() ?? randomId();
     delete clean[IDEMPOTENCY_HEADER];
-    if (this.entries.some((e) => e.id === id && e.status !== 'confirmed')) {
+    if (entries.some((e) => e.id === id && e.status !== 'confirmed')) {
       throw new Error(`send: an entry with ${IDEMPOTENCY_HEADER} ${id} is already in the outbox`);
     }
-    if (this.pending + this.entries.filter((e) => e.status === 'failed').length >= (this.options.maxEntries ?? 10_000)) {
+    if (pending() + count((e) => e.status === 'failed') >= (options.maxEntries ?? 10_000)) {
       throw new Error('send: the outbox is full; retry or drop failed entries');
     }
     const encoded = encodeBody(body, clean);
+    const text = typeof encoded.body === 'string';
     return {
       id,
       destination,
       headers: encoded.headers,
-      body: typeof encoded.body === 'string' ? encoded.body : toBase64(encoded.body),
-      ...(typeof encoded.body === 'string' ? {} : { binary: true }),
+      body: text ? (encoded.body as string) : toBase64(encoded.body as Uint8Array),
+      ...(text ? {} : { binary: true }),
       status: 'queued',
-      createdAt: (this.options.now ?? Date.now)(),
+      createdAt: (options.now ?? Date.now)(),
       attempts: 0,
     };
-  }
+  };
 
-  private confirm(id: string, receiptId: string): void {
-    const entry = this.entries.find((e) => e.id === id);
+  const confirm = (id: string, receiptId: string): void => {
+    const entry = find(id);
     if (!entry) return;
-    this.update(id, { status: 'confirmed', error: undefined });
-    const waiters = this.waiters.get(id) ?? [];
-    this.waiters.delete(id);
-    for (const w of waiters) w.resolve({ id, destination: entry.destination, receiptId });
+    update(id, { status: 'confirmed', error: undefined });
+    for (const w of take(id)) w.resolve({ id, destination: entry.destination, receiptId });
     // Bound memory: only the most recent confirmations stay visible.
-    const confirmed = this.entries.filter((e) => e.status === 'confirmed');
-    const excess = confirmed.length - (this.options.keepConfirmed ?? 50);
+    const confirmed = entries.filter((e) => e.status === 'confirmed');
+    const excess = confirmed.length - (options.keepConfirmed ?? 50);
     if (excess > 0) {
       const gone = new Set(confirmed.slice(0, excess).map((e) => e.id));
-      this.entries = this.entries.filter((e) => !gone.has(e.id));
-      this.changed();
+      entries = entries.filter((e) => !gone.has(e.id));
+      changed();
     }
-  }
+  };
 
-  private fail(id: string, error: string): void {
-    if (!this.update(id, { status: 'failed', error }, 'sent')) return;
-    this.settle(id, new Error(`send ${id} failed: ${error}`));
-  }
+  const fail = (id: string, error: string): void => {
+    if (update(id, { status: 'failed', error }, 'sent')) settle(id, new Error(`send ${id} failed: ${error}`));
+  };
 
-  private wait(id: string): Promise<Receipt> {
+  const wait = (id: string): Promise<Receipt> => {
     const promise = new Promise<Receipt>((resolve, reject) => {
-      const list = this.waiters.get(id) ?? [];
+      const list = waiters.get(id) ?? [];
       list.push({ resolve, reject });
-      this.waiters.set(id, list);
+      waiters.set(id, list);
     });
     // Failures are visible in getOutbox(); a caller that fires and forgets
     // must not get an unhandled rejection for them.
     promise.catch(() => undefined);
     return promise;
-  }
+  };
 
-  private settle(id: string, error: Error): void {
-    const waiters = this.waiters.get(id) ?? [];
-    this.waiters.delete(id);
-    for (const w of waiters) w.reject(error);
-  }
+  /** The waiters of `id`, forgotten. */
+  const take = (id: string): Waiter[] => {
+    const list = waiters.get(id) ?? [];
+    waiters.delete(id);
+    return list;
+  };
+
+  const settle = (id: string, error: Error): void => {
+    for (const w of take(id)) w.reject(error);
+  };
 
   /** Replaces an entry (entries are immutable for snapshot consumers). */
-  private update(id: string, patch: Partial<OutboxEntry>, onlyIf?: OutboxEntry['status']): boolean {
-    const index = this.entries.findIndex((e) => e.id === id);
-    const current = this.entries[index];
+  const update = (id: string, patch: Partial<OutboxEntry>, onlyIf?: OutboxEntry['status']): boolean => {
+    const index = entries.findIndex((e) => e.id === id);
+    const current = entries[index];
     if (!current || (onlyIf && current.status !== onlyIf)) return false;
     const next: OutboxEntry = { ...current, ...patch };
     if (next.error === undefined) delete next.error;
-    this.entries = this.entries.slice();
-    this.entries[index] = next;
-    this.changed();
+    entries = entries.slice();
+    entries[index] = next;
+    changed();
     return true;
-  }
+  };
 
-  private changed(): void {
-    this.snapshot = Object.freeze(this.entries.slice());
+  const changed = (): void => {
+    snapshot = Object.freeze(entries.slice());
     // Many changes in one tick (a loop of sends) make one storage write.
-    if (!this.persistQueued) {
-      this.persistQueued = true;
-      queueMicrotask(() => this.persist());
+    if (!persistQueued) {
+      persistQueued = true;
+      queueMicrotask(persist);
     }
-    for (const listener of [...this.listeners]) {
+    for (const listener of [...listeners]) {
       try {
         listener();
       } catch (error) {
-        this.options.debug?.(`outbox listener threw: ${String(error)}`);
+        debug?.(`outbox listener threw: ${String(error)}`);
       }
     }
-  }
+  };
 
-  private persist(): void {
-    this.persistQueued = false;
-    const kept = this.entries.filter((e) => e.status !== 'confirmed');
+  const persist = (): void => {
+    persistQueued = false;
+    const kept = entries.filter((e) => e.status !== 'confirmed');
     try {
-      if (kept.length === 0) this.options.storage.removeItem(this.options.key);
-      else this.options.storage.setItem(this.options.key, JSON.stringify(kept));
+      if (kept.length === 0) storage.removeItem(key);
+      else storage.setItem(key, JSON.stringify(kept));
     } catch (error) {
-      this.options.debug?.(`outbox not persisted: ${String(error)}`);
+      debug?.(`outbox not persisted: ${String(error)}`);
     }
-  }
+  };
 
-  private restore(): void {
-    let raw: string | null;
-    try {
-      raw = this.options.storage.getItem(this.options.key);
-    } catch (error) {
-      this.options.debug?.(`outbox not restored: ${String(error)}`);
-      return;
-    }
-    if (raw === null) return;
+  // Restore what an earlier session on this storage left.
+  let raw: string | null = null;
+  try {
+    raw = storage.getItem(key);
+  } catch (error) {
+    debug?.(`outbox not restored: ${String(error)}`);
+  }
+  if (raw !== null) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
     } catch {
       parsed = null;
     }
-    if (!Array.isArray(parsed)) {
+    if (Array.isArray(parsed)) {
+      // Whether a `sent` entry arrived is unknown: send it again, the receiver dedupes.
+      entries = parsed.filter(isEntry).map((e) => (e.status === 'sent' ? { ...e, status: 'queued' } : e));
+      snapshot = Object.freeze(entries.slice());
+    } else {
       // Keep the unreadable value aside instead of overwriting it.
-      this.options.debug?.(`outbox in storage is not readable; moved to ${this.options.key}.corrupt`);
-      this.options.storage.setItem(`${this.options.key}.corrupt`, raw);
-      this.options.storage.removeItem(this.options.key);
-      return;
+      debug?.(`outbox in storage is not readable; moved to ${key}.corrupt`);
+      storage.setItem(`${key}.corrupt`, raw);
+      storage.removeItem(key);
     }
-    // Whether a `sent` entry arrived is unknown: send it again, the receiver dedupes.
-    this.entries = parsed.filter(isEntry).map((e) => (e.status === 'sent' ? { ...e, status: 'queued' } : e));
-    this.snapshot = Object.freeze(this.entries.slice());
   }
+
+  return {
+    add(destination, body, headers = {}) {
+      let entry: OutboxEntry;
+      try {
+        entry = createEntry(destination, body, headers);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      entries.push(entry);
+      const promise = wait(entry.id);
+      changed();
+      flush();
+      return promise;
+    },
+    attach(next) {
+      link = next;
+      flush();
+    },
+    detach() {
+      link = null;
+    },
+    retry(id) {
+      const entry = find(id);
+      if (!entry) return Promise.reject(new Error(`outbox: no entry ${id}`));
+      if (entry.status === 'confirmed') return Promise.resolve({ id, destination: entry.destination, receiptId: '' });
+      const promise = wait(id);
+      if (entry.status === 'failed') {
+        update(id, { status: 'queued', error: undefined });
+        flush();
+      }
+      return promise;
+    },
+    drop(id) {
+      const before = entries.length;
+      entries = entries.filter((e) => e.id !== id);
+      if (entries.length === before) return;
+      settle(id, new Error(`outbox: send ${id} was dropped`));
+      changed();
+    },
+    close(reason) {
+      link = null;
+      for (const entry of entries) if (entry.status === 'sent') update(entry.id, { status: 'queued' });
+      for (const id of [...waiters.keys()]) settle(id, new Error(reason));
+      persist();
+    },
+    getSnapshot: () => snapshot,
+    get pending() {
+      return pending();
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }
 
 function isEntry(value: unknown): value is OutboxEntry {

@@ -24,60 +24,67 @@ interface Pending {
   timer: unknown;
 }
 
-export class Receipts {
-  private readonly pending = new Map<string, Pending>();
-
-  constructor(private readonly clock: Clock = systemClock) {}
-
+/** The receipts a session waits for; made by {@link createReceipts}. */
+export interface Receipts {
   /** Waits for `receiptId`; `timeoutMs <= 0` waits without a timer. */
-  expect(receiptId: string, timeoutMs: number, waiter: ReceiptWaiter): void {
-    if (this.pending.has(receiptId)) throw new Error(`receipt ${receiptId} is already awaited`);
-    const timer =
-      timeoutMs > 0
-        ? this.clock.setTimeout(() => {
-            this.pending.delete(receiptId);
-            waiter.onFailure('timeout', `no RECEIPT within ${timeoutMs} ms`);
-          }, timeoutMs)
-        : null;
-    this.pending.set(receiptId, { waiter, timer });
-  }
-
+  expect(receiptId: string, timeoutMs: number, waiter: ReceiptWaiter): void;
   /** A RECEIPT arrived. Returns false when nobody waited for it. */
-  receipt(receiptId: string): boolean {
-    const entry = this.take(receiptId);
-    entry?.waiter.onReceipt();
-    return entry !== undefined;
-  }
-
+  receipt(receiptId: string): boolean;
   /** An ERROR carrying `receipt-id` arrived. Returns false when nobody waited. */
-  error(receiptId: string, message: string): boolean {
-    const entry = this.take(receiptId);
-    entry?.waiter.onFailure('error', message);
-    return entry !== undefined;
-  }
-
+  error(receiptId: string, message: string): boolean;
   /** The connection is gone: every waiter learns it, no timer stays behind. */
-  loseAll(message: string): void {
-    const entries = [...this.pending.values()];
-    this.clear();
-    for (const entry of entries) entry.waiter.onFailure('lost', message);
-  }
-
+  loseAll(message: string): void;
   /** Forget every waiter silently and release their timers. */
-  clear(): void {
-    for (const entry of this.pending.values()) if (entry.timer !== null) this.clock.clearTimeout(entry.timer);
-    this.pending.clear();
-  }
+  clear(): void;
+  readonly size: number;
+}
 
-  get size(): number {
-    return this.pending.size;
-  }
-
-  private take(receiptId: string): Pending | undefined {
-    const entry = this.pending.get(receiptId);
+export function createReceipts(clock: Clock = systemClock): Receipts {
+  const pending = new Map<string, Pending>();
+  const release = (entry: Pending): void => {
+    if (entry.timer !== null) clock.clearTimeout(entry.timer);
+  };
+  const take = (receiptId: string): Pending | undefined => {
+    const entry = pending.get(receiptId);
     if (!entry) return undefined;
-    this.pending.delete(receiptId);
-    if (entry.timer !== null) this.clock.clearTimeout(entry.timer);
+    pending.delete(receiptId);
+    release(entry);
     return entry;
-  }
+  };
+  const clear = (): void => {
+    for (const entry of pending.values()) release(entry);
+    pending.clear();
+  };
+  return {
+    expect(receiptId, timeoutMs, waiter) {
+      if (pending.has(receiptId)) throw new Error(`receipt ${receiptId} is already awaited`);
+      const timer =
+        timeoutMs > 0
+          ? clock.setTimeout(() => {
+              pending.delete(receiptId);
+              waiter.onFailure('timeout', `no RECEIPT within ${timeoutMs} ms`);
+            }, timeoutMs)
+          : null;
+      pending.set(receiptId, { waiter, timer });
+    },
+    receipt(receiptId) {
+      const entry = take(receiptId);
+      entry?.waiter.onReceipt();
+      return entry !== undefined;
+    },
+    error(receiptId, message) {
+      const entry = take(receiptId);
+      entry?.waiter.onFailure('error', message);
+      return entry !== undefined;
+    },
+    loseAll(message) {
+      const entries = [...pending.values()];
+      clear();
+      for (const entry of entries) entry.waiter.onFailure('lost', message);
+    },
+    clear,
+    get size() {
+      return pending.size;
+    },
+  };
 }

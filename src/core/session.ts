@@ -9,18 +9,18 @@
  * `const { send } = session`), and local names minify where private fields
  * would not.
  */
-import { Backoff, systemClock } from './backoff.js';
+import { createBackoff, systemClock } from './backoff.js';
 import { CLOSED_BY_APP, createConnection, type Connection, type ErrorFrameInfo } from './connection.js';
-import { Outbox, randomId } from './outbox.js';
-import { Receipts } from './receipts.js';
-import { SilentRefusals } from './silent-refusal.js';
+import { createOutbox, randomId } from './outbox.js';
+import { createReceipts } from './receipts.js';
+import { createSilentRefusals } from './silent-refusal.js';
 import { memoryStorage } from './storage.js';
-import { Subscriptions } from './subscriptions.js';
+import { createSubscriptions } from './subscriptions.js';
 import { beginTransaction, type Transaction } from './transaction.js';
 import {
   ALL_TRANSPORTS,
   DEFAULT_WEBSOCKET_RETRY_AFTER,
-  TransportMemory,
+  createTransportMemory,
   planTransports,
   resolveEndpoints,
   socketOpener,
@@ -66,17 +66,17 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   const prefix = options.storageKey ?? 'stompkit';
   const urlKey = typeof options.url === 'string' ? options.url : JSON.stringify(options.url);
   const listeners = new Set<() => void>();
-  const receipts = new Receipts(systemClock);
-  const refusals = new SilentRefusals();
-  const backoff = new Backoff({ ...options.reconnect }, systemClock);
-  const memory = new TransportMemory(storage, prefix);
+  const receipts = createReceipts(systemClock);
+  const refusals = createSilentRefusals();
+  const backoff = createBackoff({ ...options.reconnect }, systemClock);
+  const memory = createTransportMemory(storage, prefix);
   const transactions = new Set<Transaction>();
-  const subscriptions = new Subscriptions({
+  const subscriptions = createSubscriptions({
     debug: options.debug,
     onHandlerError: options.onHandlerError,
     onSubscriptionError: options.onSubscriptionError,
   });
-  const outbox = new Outbox({
+  const outbox = createOutbox({
     storage,
     key: `${prefix}:outbox:${urlKey}`,
     receipts,

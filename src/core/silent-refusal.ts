@@ -27,29 +27,33 @@
 /** Clean WebSocket close (RFC 6455 §7.4.1): what RabbitMQ's refusal looks like. */
 const NORMAL_CLOSURE = 1000;
 
-export class SilentRefusals {
-  private suspect: string | null = null;
-  private count = 0;
-
-  constructor(private readonly threshold = 3) {}
-
+/** Counts clean closes per suspect frame; made by {@link createSilentRefusals}. */
+export interface SilentRefusals {
   /**
    * A connection that had reached CONNECTED ended. Returns the receipt id of
    * the frame to treat as refused, or null.
    */
-  dropped(closeCode: number | undefined, oldestUnanswered: string | undefined): string | null {
-    const key = closeCode === NORMAL_CLOSURE && oldestUnanswered !== undefined ? frameKey(oldestUnanswered) : null;
-    if (key === null || key !== this.suspect) {
-      this.suspect = key;
-      this.count = key === null ? 0 : 1;
-    } else {
-      this.count++;
-    }
-    if (key === null || this.count < this.threshold) return null;
-    this.suspect = null;
-    this.count = 0;
-    return oldestUnanswered!;
-  }
+  dropped(closeCode: number | undefined, oldestUnanswered: string | undefined): string | null;
+}
+
+export function createSilentRefusals(threshold = 3): SilentRefusals {
+  let suspect: string | null = null;
+  let count = 0;
+  return {
+    dropped(closeCode, oldestUnanswered) {
+      const key = closeCode === NORMAL_CLOSURE && oldestUnanswered !== undefined ? frameKey(oldestUnanswered) : null;
+      if (key === null || key !== suspect) {
+        suspect = key;
+        count = key === null ? 0 : 1;
+      } else {
+        count++;
+      }
+      if (key === null || count < threshold) return null;
+      suspect = null;
+      count = 0;
+      return oldestUnanswered!;
+    },
+  };
 }
 
 /** The same frame across attempts: the outbox numbers its receipts `send:<id>:<attempt>`. */

@@ -37,35 +37,37 @@ export type Seen = 'delivered' | 'acked';
 
 /**
  * Bounded memory of idempotency keys (least recently used leave first), with
- * whether the application acknowledged the message.
+ * whether the application acknowledged the message; made by {@link createRecentIds}.
  */
-export class RecentIds {
-  private readonly ids = new Map<string, Seen>();
-  constructor(private readonly limit: number) {}
-
-  get(id: string): Seen | undefined {
-    return this.ids.get(id);
-  }
-
+export interface RecentIds {
+  get(id: string): Seen | undefined;
   /** Records `id` (as the newest) with `state`. */
-  set(id: string, state: Seen): void {
-    this.ids.delete(id);
-    this.ids.set(id, state);
-    if (this.ids.size > this.limit) this.ids.delete(this.ids.keys().next().value as string);
-  }
-
-  forget(id: string): void {
-    this.ids.delete(id);
-  }
-
+  set(id: string, state: Seen): void;
+  forget(id: string): void;
   /** Cumulative ACK (`ack:client`): everything delivered so far counts as acknowledged. */
-  ackAll(): void {
-    for (const [id, state] of this.ids) if (state === 'delivered') this.ids.set(id, 'acked');
-  }
+  ackAll(): void;
+  readonly size: number;
+}
 
-  get size(): number {
-    return this.ids.size;
-  }
+export function createRecentIds(limit: number): RecentIds {
+  const ids = new Map<string, Seen>();
+  return {
+    get: (id) => ids.get(id),
+    set(id, state) {
+      ids.delete(id);
+      ids.set(id, state);
+      if (ids.size > limit) ids.delete(ids.keys().next().value as string);
+    },
+    forget(id) {
+      ids.delete(id);
+    },
+    ackAll() {
+      for (const [id, state] of ids) if (state === 'delivered') ids.set(id, 'acked');
+    },
+    get size() {
+      return ids.size;
+    },
+  };
 }
 
 export interface SubscriptionsOptions {
@@ -86,119 +88,126 @@ interface Entry {
   seen: RecentIds;
 }
 
-export class Subscriptions {
-  private readonly entries = new Map<string, Entry>();
-  private link: SubscriptionLink | null = null;
-  private counter = 0;
-
-  constructor(private readonly options: SubscriptionsOptions = {}) {}
-
+/** The logical subscriptions of a session; made by {@link createSubscriptions}. */
+export interface Subscriptions {
   /** Adds a handler; returns the function that removes it (idempotent). */
-  add(destination: string, handler: MessageHandler, headers: Record<string, string> = {}): () => void {
-    const clean = checkHeaders('subscribe', destination, headers, ['id', 'destination', 'receipt']);
-    if (typeof handler !== 'function') throw new TypeError('subscribe: handler must be a function');
-    const key = keyOf(destination, clean);
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = {
-        id: `sk-${++this.counter}`,
-        destination,
-        headers: clean,
-        handlers: new Map(),
-        seen: new RecentIds(this.options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW),
-      };
-      this.entries.set(key, entry);
-      if (this.link?.connected) this.open(this.link, entry);
-    }
-    const token = Symbol(destination);
-    entry.handlers.set(token, handler);
-    const owner = entry;
-    return () => {
-      if (!owner.handlers.delete(token) || owner.handlers.size > 0) return;
-      this.entries.delete(key);
-      if (this.link?.connected) {
-        try {
-          this.link.unsubscribe(owner.id);
-        } catch (error) {
-          this.options.debug?.(`unsubscribe ${owner.destination} failed: ${String(error)}`);
-        }
-      }
-    };
-  }
-
+  add(destination: string, handler: MessageHandler, headers?: Record<string, string>): () => void;
   /** CONNECTED on a new link: (re)subscribe everything (STOMP 1.2 §"SUBSCRIBE"). */
-  attach(link: SubscriptionLink): void {
-    this.link = link;
-    for (const entry of this.entries.values()) this.open(link, entry);
-  }
-
+  attach(link: SubscriptionLink): void;
   /**
    * An ERROR answered a SUBSCRIBE (its `receipt-id` names it, STOMP 1.2
    * §"ERROR"): the subscription is dropped, so the reconnect that follows the
    * ERROR does not ask again and loop. Returns false for other receipts.
    */
-  refused(receiptId: string, message: string): boolean {
-    for (const [key, entry] of this.entries) {
-      if (receiptOf(entry) !== receiptId) continue;
-      this.entries.delete(key);
-      this.options.debug?.(`SUBSCRIBE ${entry.destination} refused: ${message}`);
-      this.options.onSubscriptionError?.({ destination: entry.destination, headers: entry.headers, message });
-      return true;
-    }
-    return false;
-  }
-
+  refused(receiptId: string, message: string): boolean;
   /** The link is gone; the broker forgot our subscriptions with it. */
-  detach(): void {
-    this.link = null;
-  }
-
+  detach(): void;
   /** Number of STOMP subscriptions (not handlers). */
-  get size(): number {
-    return this.entries.size;
-  }
+  readonly size: number;
+}
 
-  private open(link: SubscriptionLink, entry: Entry): void {
+export function createSubscriptions(options: SubscriptionsOptions = {}): Subscriptions {
+  const { debug } = options;
+  const entries = new Map<string, Entry>();
+  let link: SubscriptionLink | null = null;
+  let counter = 0;
+
+  const open = (to: SubscriptionLink, entry: Entry): void => {
     // The receipt lets an ERROR name the SUBSCRIBE it refuses.
     const headers = { ...entry.headers, receipt: receiptOf(entry) };
-    link.subscribe(entry.id, entry.destination, headers, (raw) => this.deliver(entry, link, raw));
-  }
+    to.subscribe(entry.id, entry.destination, headers, (raw) => deliver(entry, to, raw));
+  };
 
-  private deliver(entry: Entry, link: SubscriptionLink, raw: IMessage): void {
-    if (this.entries.get(keyOf(entry.destination, entry.headers)) !== entry) return; // unsubscribed meanwhile
+  const deliver = (entry: Entry, from: SubscriptionLink, raw: IMessage): void => {
+    if (entries.get(keyOf(entry.destination, entry.headers)) !== entry) return; // unsubscribed meanwhile
+    const { seen, destination } = entry;
     const mode = entry.headers.ack;
     const acking = mode === 'client' || mode === 'client-individual';
     const key = raw.headers[IDEMPOTENCY_HEADER];
-    const message = toIncoming(raw, link, this.options.debug, (command) => {
+    const message = toIncoming(raw, from, debug, (command) => {
       if (key === undefined) return;
       // A NACKed message must reach the application again when redelivered.
-      if (command === 'NACK') entry.seen.forget(key);
-      else if (mode === 'client') entry.seen.ackAll();
-      else entry.seen.set(key, 'acked');
+      if (command === 'NACK') seen.forget(key);
+      else if (mode === 'client') seen.ackAll();
+      else seen.set(key, 'acked');
     });
     if (key !== undefined) {
-      const seen = entry.seen.get(key);
+      const known = seen.get(key);
       // Drop a copy (a resend after a lost receipt) of what was delivered; but
       // a redelivery of a message the application never acknowledged is its
       // second chance, not a copy.
-      const copy = seen === 'acked' || (seen === 'delivered' && (!acking || raw.headers.redelivered !== 'true'));
+      const copy = known === 'acked' || (known === 'delivered' && (!acking || raw.headers.redelivered !== 'true'));
       if (copy) {
-        this.options.debug?.(`duplicate ${key} on ${entry.destination} dropped`);
+        debug?.(`duplicate ${key} on ${destination} dropped`);
         // A dropped copy still has to be acknowledged or the broker redelivers it forever.
-        if (acking && link.connected) raw.ack();
+        if (acking && from.connected) raw.ack();
         return;
       }
-      entry.seen.set(key, acking ? (seen ?? 'delivered') : 'acked');
+      seen.set(key, acking ? (known ?? 'delivered') : 'acked');
     }
     for (const handler of [...entry.handlers.values()]) {
       try {
         handler(message);
       } catch (error) {
-        if (this.options.onHandlerError) this.options.onHandlerError(error, message);
-        else this.options.debug?.(`handler for ${entry.destination} threw: ${String(error)}`);
+        if (options.onHandlerError) options.onHandlerError(error, message);
+        else debug?.(`handler for ${destination} threw: ${String(error)}`);
       }
     }
-  }
+  };
+
+  return {
+    add(destination, handler, headers = {}) {
+      const clean = checkHeaders('subscribe', destination, headers, ['id', 'destination', 'receipt']);
+      if (typeof handler !== 'function') throw new TypeError('subscribe: handler must be a function');
+      const key = keyOf(destination, clean);
+      let entry = entries.get(key);
+      if (!entry) {
+        entry = {
+          id: `sk-${++counter}`,
+          destination,
+          headers: clean,
+          handlers: new Map(),
+          seen: createRecentIds(options.dedupeWindow ?? DEFAULT_DEDUPE_WINDOW),
+        };
+        entries.set(key, entry);
+        if (link?.connected) open(link, entry);
+      }
+      const token = Symbol(destination);
+      entry.handlers.set(token, handler);
+      const owner = entry;
+      return () => {
+        if (!owner.handlers.delete(token) || owner.handlers.size > 0) return;
+        entries.delete(key);
+        if (link?.connected) {
+          try {
+            link.unsubscribe(owner.id);
+          } catch (error) {
+            debug?.(`unsubscribe ${owner.destination} failed: ${String(error)}`);
+          }
+        }
+      };
+    },
+    attach(next) {
+      link = next;
+      for (const entry of entries.values()) open(next, entry);
+    },
+    refused(receiptId, message) {
+      for (const [key, entry] of entries) {
+        if (receiptOf(entry) !== receiptId) continue;
+        entries.delete(key);
+        debug?.(`SUBSCRIBE ${entry.destination} refused: ${message}`);
+        options.onSubscriptionError?.({ destination: entry.destination, headers: entry.headers, message });
+        return true;
+      }
+      return false;
+    },
+    detach() {
+      link = null;
+    },
+    get size() {
+      return entries.size;
+    },
+  };
 }
 
 function receiptOf(entry: Entry): string {

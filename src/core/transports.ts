@@ -64,45 +64,41 @@ export interface RememberedTransport {
   at: number;
 }
 
+/** Per-URL memory of the winning transport; made by {@link createTransportMemory}. */
+export interface TransportMemory {
+  get(url: string): RememberedTransport | null;
+  set(url: string, remembered: RememberedTransport): void;
+}
+
 /**
  * Per-URL memory of the winning transport, in `sessionStorage` (one tab) when
  * there is one, else in the session's storage adapter.
  */
-export class TransportMemory {
-  private readonly storage: StorageAdapter;
-
-  constructor(
-    fallback: StorageAdapter,
-    private readonly prefix: string,
-  ) {
-    this.storage = webStorage('sessionStorage') ?? fallback;
-  }
-
-  get(url: string): RememberedTransport | null {
-    try {
-      const raw = this.storage.getItem(this.key(url));
-      if (raw === null) return null;
-      const value = JSON.parse(raw) as Partial<RememberedTransport>;
-      if (ALL_TRANSPORTS.includes(value.transport as TransportName) && typeof value.at === 'number') {
-        return { transport: value.transport as TransportName, at: value.at };
+export function createTransportMemory(fallback: StorageAdapter, prefix: string): TransportMemory {
+  const storage = webStorage('sessionStorage') ?? fallback;
+  const key = (url: string): string => `${prefix}:transport:${url}`;
+  return {
+    get(url) {
+      try {
+        const raw = storage.getItem(key(url));
+        if (raw === null) return null;
+        const value = JSON.parse(raw) as Partial<RememberedTransport>;
+        if (ALL_TRANSPORTS.includes(value.transport as TransportName) && typeof value.at === 'number') {
+          return { transport: value.transport as TransportName, at: value.at };
+        }
+      } catch {
+        // unreadable memory is no memory
       }
-    } catch {
-      // unreadable memory is no memory
-    }
-    return null;
-  }
-
-  set(url: string, remembered: RememberedTransport): void {
-    try {
-      this.storage.setItem(this.key(url), JSON.stringify(remembered));
-    } catch {
-      // best effort: forgetting costs one slower connect
-    }
-  }
-
-  private key(url: string): string {
-    return `${this.prefix}:transport:${url}`;
-  }
+      return null;
+    },
+    set(url, remembered) {
+      try {
+        storage.setItem(key(url), JSON.stringify(remembered));
+      } catch {
+        // best effort: forgetting costs one slower connect
+      }
+    },
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Backoff, backoffDelay, type Clock } from '../../src/core/backoff.js';
+import { createBackoff, backoffDelay, type Clock } from '../../src/core/backoff.js';
 
 /** A clock whose time only moves when the test says so. */
 function manualClock(): Clock & { advance(ms: number): void; timers: number } {
@@ -59,7 +59,7 @@ describe('backoffDelay', () => {
 describe('Backoff', () => {
   it('fires the callback after the drawn delay and reports when', () => {
     const clock = manualClock();
-    const backoff = new Backoff({ baseDelay: 1000, random: () => 0.25 }, clock);
+    const backoff = createBackoff({ baseDelay: 1000, random: () => 0.25 }, clock);
     const fired = vi.fn();
     const at = backoff.schedule(2, fired); // ceiling 2000 → 500
     expect(at).toBe(1_500);
@@ -73,7 +73,7 @@ describe('Backoff', () => {
 
   it('replaces a pending timer and cancel leaves none behind', () => {
     const clock = manualClock();
-    const backoff = new Backoff({ baseDelay: 100, random: () => 0.5 }, clock);
+    const backoff = createBackoff({ baseDelay: 100, random: () => 0.5 }, clock);
     const first = vi.fn();
     const second = vi.fn();
     backoff.schedule(1, first);
@@ -89,7 +89,7 @@ describe('Backoff', () => {
 
   it('schedules nothing when attempts are used up', () => {
     const clock = manualClock();
-    const backoff = new Backoff({ maxAttempts: 2 }, clock);
+    const backoff = createBackoff({ maxAttempts: 2 }, clock);
     expect(backoff.schedule(2, () => undefined)).toBeNull();
     expect(clock.timers).toBe(0);
     expect(backoff.pending).toBe(false);

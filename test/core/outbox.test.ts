@@ -1,5 +1,5 @@
-import { Outbox, encodeBody, type OutboxLink } from '../../src/core/outbox.js';
-import { Receipts } from '../../src/core/receipts.js';
+import { createOutbox, encodeBody, type OutboxLink } from '../../src/core/outbox.js';
+import { createReceipts } from '../../src/core/receipts.js';
 import { memoryStorage } from '../../src/core/storage.js';
 import type { StorageAdapter } from '../../src/core/types.js';
 
@@ -16,9 +16,9 @@ function recordingLink(): OutboxLink & { frames: { destination: string; headers:
 }
 
 function setup(storage: StorageAdapter = memoryStorage(), receiptTimeout = 1000) {
-  const receipts = new Receipts();
+  const receipts = createReceipts();
   let n = 0;
-  const outbox = new Outbox({ storage, key: 'test:outbox', receipts, receiptTimeout, newId: () => `id-${++n}`, now: () => 42 });
+  const outbox = createOutbox({ storage, key: 'test:outbox', receipts, receiptTimeout, newId: () => `id-${++n}`, now: () => 42 });
   return { outbox, receipts, storage };
 }
 
@@ -221,9 +221,9 @@ describe('Outbox', () => {
   });
 
   it('forgets old confirmations (bounded memory)', () => {
-    const receipts = new Receipts();
+    const receipts = createReceipts();
     let n = 0;
-    const outbox = new Outbox({ storage: memoryStorage(), key: 'k', receipts, receiptTimeout: 0, keepConfirmed: 2, newId: () => `${++n}` });
+    const outbox = createOutbox({ storage: memoryStorage(), key: 'k', receipts, receiptTimeout: 0, keepConfirmed: 2, newId: () => `${++n}` });
     outbox.attach(recordingLink());
     for (let i = 1; i <= 5; i++) {
       void outbox.add('/q', 'x');

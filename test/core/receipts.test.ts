@@ -1,4 +1,4 @@
-import { Receipts } from '../../src/core/receipts.js';
+import { createReceipts } from '../../src/core/receipts.js';
 
 describe('Receipts', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -7,7 +7,7 @@ describe('Receipts', () => {
   const waiter = () => ({ onReceipt: vi.fn(), onFailure: vi.fn() });
 
   it('resolves the matching waiter once and clears its timer', () => {
-    const receipts = new Receipts();
+    const receipts = createReceipts();
     const w = waiter();
     receipts.expect('r-1', 1000, w);
     expect(vi.getTimerCount()).toBe(1);
@@ -18,7 +18,7 @@ describe('Receipts', () => {
   });
 
   it('times out a receipt that never comes', () => {
-    const receipts = new Receipts();
+    const receipts = createReceipts();
     const w = waiter();
     receipts.expect('r-1', 1000, w);
     vi.advanceTimersByTime(1000);
@@ -28,7 +28,7 @@ describe('Receipts', () => {
   });
 
   it('reports an ERROR naming the receipt', () => {
-    const receipts = new Receipts();
+    const receipts = createReceipts();
     const w = waiter();
     receipts.expect('r-1', 0, w);
     expect(vi.getTimerCount()).toBe(0);
@@ -37,7 +37,7 @@ describe('Receipts', () => {
   });
 
   it('loseAll tells every waiter and leaves no timer; clear tells nobody', () => {
-    const receipts = new Receipts();
+    const receipts = createReceipts();
     const a = waiter();
     const b = waiter();
     receipts.expect('a', 1000, a);
@@ -55,7 +55,7 @@ describe('Receipts', () => {
   });
 
   it('refuses to wait twice for the same id', () => {
-    const receipts = new Receipts();
+    const receipts = createReceipts();
     receipts.expect('x', 0, waiter());
     expect(() => receipts.expect('x', 0, waiter())).toThrow(/already awaited/);
   });

@@ -1,8 +1,8 @@
-import { SilentRefusals } from '../../src/core/silent-refusal.js';
+import { createSilentRefusals } from '../../src/core/silent-refusal.js';
 
 describe('SilentRefusals (RabbitMQ Web-STOMP closes without the ERROR of a refused frame)', () => {
   test('the same frame oldest-unanswered on three clean closes in a row is refused', () => {
-    const r = new SilentRefusals();
+    const r = createSilentRefusals();
     expect(r.dropped(1000, 'subscribe:7')).toBeNull();
     expect(r.dropped(1000, 'subscribe:7')).toBeNull();
     expect(r.dropped(1000, 'subscribe:7')).toBe('subscribe:7');
@@ -11,14 +11,14 @@ describe('SilentRefusals (RabbitMQ Web-STOMP closes without the ERROR of a refus
   });
 
   test('a resent SEND is the same frame although its receipt carries the attempt number', () => {
-    const r = new SilentRefusals();
+    const r = createSilentRefusals();
     expect(r.dropped(1000, 'send:abc:1')).toBeNull();
     expect(r.dropped(1000, 'send:abc:2')).toBeNull();
     expect(r.dropped(1000, 'send:abc:3')).toBe('send:abc:3');
   });
 
   test('outages do not count: abnormal closes, nothing unanswered, or another frame in between', () => {
-    const r = new SilentRefusals();
+    const r = createSilentRefusals();
     expect(r.dropped(1006, 'send:a:1')).toBeNull();
     expect(r.dropped(1006, 'send:a:2')).toBeNull();
     expect(r.dropped(1006, 'send:a:3')).toBeNull();
@@ -34,7 +34,7 @@ describe('SilentRefusals (RabbitMQ Web-STOMP closes without the ERROR of a refus
   });
 
   test('the threshold is configurable', () => {
-    const r = new SilentRefusals(1);
+    const r = createSilentRefusals(1);
     expect(r.dropped(1000, 'subscribe:1')).toBe('subscribe:1');
   });
 });

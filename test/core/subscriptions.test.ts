@@ -1,5 +1,5 @@
 import { createStompSession } from '../../src/core/session.js';
-import { RecentIds } from '../../src/core/subscriptions.js';
+import { createRecentIds } from '../../src/core/subscriptions.js';
 import type { IncomingMessage, StompSession, StompSessionOptions } from '../../src/core/types.js';
 import { createMemoryBroker, waitForStatus, type MemoryBroker } from '../../src/testing/index.js';
 
@@ -211,7 +211,7 @@ describe('subscriptions', () => {
 
 describe('RecentIds', () => {
   it('remembers a bounded number of ids, least recently set leaves first', () => {
-    const ids = new RecentIds(3);
+    const ids = createRecentIds(3);
     for (const id of ['a', 'b', 'c']) ids.set(id, 'delivered');
     ids.set('a', 'acked'); // a is now the newest
     ids.set('d', 'delivered'); // b leaves

@@ -1,5 +1,5 @@
 import { memoryStorage } from '../../src/core/storage.js';
-import { ALL_TRANSPORTS, TransportMemory, planTransports, resolveEndpoints, socketOpener } from '../../src/core/transports.js';
+import { ALL_TRANSPORTS, createTransportMemory, planTransports, resolveEndpoints, socketOpener } from '../../src/core/transports.js';
 
 const json = (body: unknown, status = 200) => async () => ({ ok: status < 300, status, json: async () => body });
 
@@ -65,9 +65,9 @@ describe('planTransports', () => {
 describe('TransportMemory', () => {
   it('remembers per URL in the adapter when there is no sessionStorage', () => {
     const storage = memoryStorage();
-    const memory = new TransportMemory(storage, 'sk');
+    const memory = createTransportMemory(storage, 'sk');
     memory.set('ws://a', { transport: 'eventsource', at: 5 });
-    expect(new TransportMemory(storage, 'sk').get('ws://a')).toEqual({ transport: 'eventsource', at: 5 });
+    expect(createTransportMemory(storage, 'sk').get('ws://a')).toEqual({ transport: 'eventsource', at: 5 });
     expect(memory.get('ws://b')).toBeNull();
     storage.setItem('sk:transport:ws://c', '{"transport":"pigeon","at":1}');
     expect(memory.get('ws://c')).toBeNull();
@@ -78,7 +78,7 @@ describe('TransportMemory', () => {
     vi.stubGlobal('sessionStorage', tab);
     try {
       const adapter = memoryStorage();
-      new TransportMemory(adapter, 'sk').set('ws://a', { transport: 'websocket', at: 1 });
+      createTransportMemory(adapter, 'sk').set('ws://a', { transport: 'websocket', at: 1 });
       expect(tab.getItem('sk:transport:ws://a')).not.toBeNull();
       expect(adapter.getItem('sk:transport:ws://a')).toBeNull();
     } finally {
