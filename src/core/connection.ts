@@ -1,13 +1,13 @@
 /**
- * One STOMP connection over one socket, on `@stomp/stompjs`'s stream
- * `Parser` (frames encoded in frame.ts). The library's `Client` is not used:
- * its reconnect loop, ticker and state machine duplicate what the session
- * does, and cost more than half of its size. What remains here is the frame
+ * One STOMP connection over one socket (frames parsed and encoded in
+ * frame.ts, in the grammar of `@stomp/stompjs`'s `Parser`). The library's
+ * `Client` is not used: its reconnect loop, ticker and state machine
+ * duplicate what the session does, and cost more than half of its size. What remains here is the frame
  * exchange of STOMP 1.2: CONNECT, heart-beats, SUBSCRIBE/MESSAGE/ACK,
  * RECEIPT, ERROR and DISCONNECT.
  */
-import { Parser, type IMessage } from '@stomp/stompjs';
-import { decodeFrame, encodeFrame, type Frame } from './frame.js';
+import type { IMessage } from '@stomp/stompjs';
+import { createParser, decodeFrame, encodeFrame, type Frame } from './frame.js';
 import type { ServerInfo, SessionError, WebSocketLike } from './types.js';
 
 /** The content of an ERROR frame (STOMP 1.2 §"ERROR"). */
@@ -262,13 +262,20 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
         return;
       }
       opened.binaryType = 'arraybuffer';
-      const parser = new Parser(
-        (raw) => receive(decodeFrame(raw, escape)),
+      const parse = createParser(
+        (raw) => {
+          try {
+            receive(decodeFrame(raw, escape));
+          } catch (error) {
+            // The parser must go on with the rest of the payload.
+            log(`frame handler threw: ${String(error)}`);
+          }
+        },
         () => log('<<< PONG'),
       );
       opened.onmessage = (event) => {
         lastActivity = Date.now();
-        parser.parseChunk(event.data);
+        parse(event.data);
       };
       opened.onclose = (event) => {
         code = event?.code;

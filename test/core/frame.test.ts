@@ -1,16 +1,68 @@
-import { Parser, type IRawFrameType } from '@stomp/stompjs';
-import { decodeFrame, encodeFrame } from '../../src/core/frame.js';
+import { Parser } from '@stomp/stompjs';
+import { createParser, decodeFrame, encodeFrame, type RawFrame } from '../../src/core/frame.js';
 
-/** Runs payloads through stompjs's stream parser, as a connection does. */
-function parse(...chunks: (string | ArrayBuffer)[]): IRawFrameType[] {
-  const frames: IRawFrameType[] = [];
-  const parser = new Parser(
+/** Runs payloads through our stream parser, as a connection does. */
+function parse(...chunks: (string | ArrayBuffer)[]): RawFrame[] {
+  const frames: RawFrame[] = [];
+  const feed = createParser(
     (f) => frames.push(f),
     () => undefined,
   );
-  for (const chunk of chunks) parser.parseChunk(chunk);
+  for (const chunk of chunks) feed(chunk);
   return frames;
 }
+
+/** What a parser reports for `chunks`: frames and heart-beats, in order. */
+function events(chunks: (string | ArrayBuffer)[], stompjs: boolean): unknown[] {
+  const seen: unknown[] = [];
+  const onFrame = (f: RawFrame): void => void seen.push({ command: f.command, headers: f.headers, body: [...(f.binaryBody ?? [])] });
+  const onPing = (): void => void seen.push('ping');
+  if (stompjs) {
+    const parser = new Parser(onFrame, onPing);
+    for (const chunk of chunks) parser.parseChunk(chunk);
+  } else {
+    const feed = createParser(onFrame, onPing);
+    for (const chunk of chunks) feed(chunk);
+  }
+  return seen;
+}
+
+/** `text` cut into pieces of `size` bytes, as ArrayBuffers. */
+function pieces(text: string, size: number): ArrayBuffer[] {
+  const bytes = new TextEncoder().encode(text);
+  const out: ArrayBuffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) out.push(bytes.slice(i, i + size).buffer);
+  return out;
+}
+
+describe('createParser', () => {
+  const streams = [
+    'CONNECTED\nversion:1.2\nheart-beat:0,0\n\n\0',
+    '\n\nMESSAGE\nsubscription:sk-1\nmessage-id:7\n\nhello\0\n',
+    'MESSAGE\r\nfoo:a:b\r\nfoo:c\r\n\r\nné\0\0\r\nRECEIPT\nreceipt-id:r1\n\n\0',
+    'MESSAGE\ncontent-length:3\nx:y\n\na\0b\0\nERROR\nmessage:bad\n\nwhy\0',
+    'MESSAGE\ncontent-length:0\ncontent-length:9\n\n\0SEND\n\n\0',
+  ];
+
+  it('reads the same frames and heart-beats as @stomp/stompjs\'s Parser, however the payloads are cut', () => {
+    for (const stream of streams) {
+      const whole = events([stream], true);
+      expect(whole.length).toBeGreaterThan(0);
+      expect(events([stream], false)).toEqual(whole);
+      for (const size of [1, 2, 3, 7]) expect(events(pieces(stream, size), false)).toEqual(whole);
+    }
+    const all = streams.join('');
+    expect(events(pieces(all, 5), false)).toEqual(events([all], true));
+  });
+
+  it('keeps NUL bytes inside a body with content-length and reports EOLs between frames as pings', () => {
+    expect(events(['\n', 'SEND\ncontent-length:2\n\n\0\0\0', '\r\n'], false)).toEqual([
+      'ping',
+      { command: 'SEND', headers: [['content-length', '2']], body: [0, 0] },
+      'ping',
+    ]);
+  });
+});
 
 describe('encodeFrame', () => {
   it('writes command, headers, content-length in UTF-8 bytes, body and NUL', () => {
