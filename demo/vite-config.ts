@@ -65,6 +65,6 @@ export function demoViteConfig(options: DemoConfigOptions = {}): UserConfig {
       port: options.port ?? 5173,
       strictPort: options.strictPort ?? false,
     },
-    optimizeDeps: { include: ['react', 'react-dom/client', 'sockjs-client', '@stomp/stompjs', 'zustand', 'react-virtuoso'] },
+    optimizeDeps: { include: ['react', 'react-dom/client', 'sockjs-client', '@stomp/stompjs', 'zustand'] },
   };
 }

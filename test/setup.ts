@@ -1,9 +1,9 @@
 // Shared test setup: DOM matchers for jsdom tests (harmless under node).
 import '@testing-library/jest-dom/vitest';
 
-// jsdom lays nothing out and has no element scrolling; react-virtuoso calls
-// scrollTo/scrollBy when it follows output. Give every jsdom test (components
-// and stories alike) the same minimal, layout-free versions.
+// jsdom lays nothing out and has no element scrolling. Give every jsdom test
+// (components and stories alike) minimal, layout-free scrollTo/scrollBy, for
+// code that scrolls an element (the message log, stories).
 if (typeof Element !== 'undefined') {
   const scrollTo = function (this: Element, a?: ScrollToOptions | number, b?: number) {
     const top = typeof a === 'object' ? a.top : b;

@@ -31,7 +31,7 @@ for (const key of [
     Object.defineProperty(globalThis, key, { value: (win as unknown as Record<string, unknown>)[key], configurable: true, writable: true });
   }
 }
-// jsdom implements no element scrolling; Virtuoso scrolls to follow the output.
+// jsdom implements no element scrolling; the message log scrolls to follow the output.
 const proto = win.Element.prototype as Element;
 proto.scrollTo = function scrollTo(this: Element, a?: ScrollToOptions | number, b?: number) {
   const top = typeof a === 'object' ? a.top : b;

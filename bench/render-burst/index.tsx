@@ -11,9 +11,9 @@
  * Both apps receive every frame in its own task (see browser-socket.ts), as a
  * browser delivers WebSocket messages. React runs its profiling build
  * (production code that keeps `<Profiler onRender>`). A "render pass" is a
- * commit not nested in another: react-virtuoso re-renders synchronously from
- * a layout effect after every data change (same task, same frame, before
- * paint), which the Profiler reports as a second, `nested-update` commit.
+ * commit not nested in another: a list that re-renders synchronously from a
+ * layout effect after a data change (as react-virtuoso, which we used before,
+ * does to measure) costs a second, `nested-update` commit in the same frame.
  */
 import { countFrames } from './dom';
 import { createElement, type ReactElement } from 'react';
@@ -34,7 +34,7 @@ const MESSAGES = Number(process.env.MESSAGES ?? 1000);
 interface Result {
   name: string;
   commits: number;
-  /** Of `commits`, the synchronous re-renders scheduled from a layout effect (react-virtuoso measures this way). */
+  /** Of `commits`, the synchronous re-renders scheduled from a layout effect (a list measuring itself that way). */
   nested: number;
   frames: number;
   ms: number;

@@ -1,10 +1,10 @@
 /**
  * Ours: the `ChatRoom` of `stompkit/chat` on a session of `stompkit`, with the
- * Profiler around the whole room. Virtuoso gets fixed sizes from its mock
- * context (jsdom measures nothing), so it renders rows as in a browser.
+ * Profiler around the whole room. jsdom lays nothing out, so the log renders
+ * the newest rows that fit its assumed 800 px viewport at estimated heights,
+ * as many as a browser window would show.
  */
 import { Profiler, type ProfilerOnRenderCallback } from 'react';
-import { VirtuosoMockContext } from 'react-virtuoso';
 import { ChatRoom } from '../../src/chat/components/ChatRoom';
 import { ChatProvider } from '../../src/chat/provider';
 import type { ChatStore } from '../../src/chat/store';
@@ -19,17 +19,13 @@ export interface OursProps {
   onRender: ProfilerOnRenderCallback;
 }
 
-const sizes = { viewportHeight: 800, itemHeight: 40 };
-
 export function OursApp({ session, store, login, roomId, onRender }: OursProps) {
   return (
     <StompProvider session={session}>
       <ChatProvider userId={login} store={store}>
-        <VirtuosoMockContext.Provider value={sizes}>
-          <Profiler id="ours" onRender={onRender}>
-            <ChatRoom roomId={roomId} showRooms={false} showPresence={false} />
-          </Profiler>
-        </VirtuosoMockContext.Provider>
+        <Profiler id="ours" onRender={onRender}>
+          <ChatRoom roomId={roomId} showRooms={false} showPresence={false} />
+        </Profiler>
       </ChatProvider>
     </StompProvider>
   );

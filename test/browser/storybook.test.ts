@@ -139,3 +139,120 @@ test('every story renders and plays without console errors, and axe finds no vio
   await context.close();
   expect(failures).toEqual([]);
 }, 600_000);
+
+// The message log's scrolling in a real layout engine: where jsdom lays
+// nothing out, these are the tests of following, anchoring and paging.
+describe('MessageList scrolling in Chromium', () => {
+  interface LogState {
+    state: string | null;
+    fromBottom: number;
+    scrollTop: number;
+    rows: Array<{ key: string; top: number; bottom: number }>;
+    messages: number;
+  }
+
+  const readLog = (page: Page): Promise<LogState> =>
+    page.evaluate(() => {
+      const scroller = document.querySelector<HTMLElement>('.sk-messages__scroller');
+      if (!scroller) throw new Error('no message log');
+      const top = scroller.getBoundingClientRect().top;
+      const rows = [...scroller.querySelectorAll<HTMLElement>('.sk-messages__row')].map((row) => {
+        const box = row.getBoundingClientRect();
+        return { key: row.dataset.key ?? '', top: box.top - top, bottom: box.bottom - top };
+      });
+      return {
+        state: scroller.closest('.sk-messages')?.getAttribute('data-state') ?? null,
+        fromBottom: scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight,
+        scrollTop: scroller.scrollTop,
+        rows,
+        messages: rows.filter((r) => !r.key.startsWith('day:')).length,
+      };
+    });
+
+  /** Two frames: ResizeObserver callbacks and the corrections they make have run. */
+  const settle = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+  /** The first message row fully in view. */
+  const firstVisible = (log: LogState) => {
+    const row = log.rows.find((r) => r.top >= 0 && !r.key.startsWith('day:'));
+    if (!row) throw new Error('no message row in view');
+    return row;
+  };
+
+  async function wheelOverLog(page: Page, dy: number): Promise<void> {
+    const box = await page.locator('.sk-messages__scroller').boundingBox();
+    if (!box) throw new Error('message log not laid out');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, dy);
+  }
+
+  test('starts at the bottom, keeps the read row in place when rows above grow and when an older page loads, and jumps back', async () => {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    expect(await renderStory(page, 'chat-messagelist--long-history-loading-older')).toMatch(/completed|finished/);
+    await settle(page);
+    let log = await readLog(page);
+    expect(log.state).toBe('following');
+    expect(log.fromBottom).toBeLessThan(2);
+    expect(log.rows.at(-1)?.key).toBe('p0-29');
+
+    // Scroll up a little: the log stops following and offers the way back.
+    await wheelOverLog(page, -300);
+    await page.waitForFunction(() => document.querySelector('.sk-messages')?.getAttribute('data-state') === 'scrolled');
+    await page.getByRole('button', { name: /Jump to latest/ }).waitFor();
+    await settle(page);
+    log = await readLog(page);
+    const anchor = firstVisible(log);
+
+    // A row above the viewport grows (an image loads, a message is edited longer).
+    const above = log.rows.filter((r) => r.bottom <= 0).at(-1);
+    if (!above) throw new Error('no rendered row above the viewport');
+    await page.evaluate((key) => {
+      const row = document.querySelector(`.sk-messages__row[data-key="${key}"] article, .sk-messages__row[data-key="${key}"] div`);
+      const tall = document.createElement('div');
+      tall.style.blockSize = '160px';
+      row?.appendChild(tall);
+    }, above.key);
+    await settle(page);
+    log = await readLog(page);
+    expect(Math.abs((log.rows.find((r) => r.key === anchor.key)?.top ?? NaN) - anchor.top)).toBeLessThan(1.5);
+
+    // To the top: the story loads 30 older messages after 900 ms; the row read stays put.
+    for (let i = 0; i < 40 && (await readLog(page)).scrollTop > 0; i += 1) await wheelOverLog(page, -600);
+    await page.getByText('Loading earlier messages…').waitFor();
+    await settle(page);
+    const top = firstVisible(await readLog(page));
+    await page.waitForFunction(() => document.querySelector('.sk-messages__row[data-key^="p1-"]') !== null, null, { timeout: 10_000 });
+    await page.getByText('Loading earlier messages…').waitFor({ state: 'detached' });
+    await settle(page);
+    log = await readLog(page);
+    expect(Math.abs((log.rows.find((r) => r.key === top.key)?.top ?? NaN) - top.top)).toBeLessThan(1.5);
+    expect(log.rows.findIndex((r) => r.key.startsWith('p1-'))).toBeLessThan(log.rows.findIndex((r) => r.key === top.key));
+
+    await page.getByRole('button', { name: /Jump to latest/ }).click();
+    await page.waitForFunction(() => document.querySelector('.sk-messages')?.getAttribute('data-state') === 'following');
+    await settle(page);
+    log = await readLog(page);
+    expect(log.fromBottom).toBeLessThan(2);
+    expect(log.rows.at(-1)?.key).toBe('p0-29');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  test('follows the bottom through a 300-message burst and keeps only the rows near the viewport in the DOM', async () => {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    expect(await renderStory(page, 'chat-messagelist--burst-of-incoming')).toMatch(/completed|finished/);
+    await page.waitForFunction(() => document.querySelector('.sk-messages__row[data-key="burst-299"]') !== null, null, { timeout: 15_000 });
+    await settle(page);
+    const log = await readLog(page);
+    expect(log.state).toBe('following');
+    expect(log.fromBottom).toBeLessThan(2);
+    expect(log.rows.at(-1)?.key).toBe('burst-299');
+    // 300+ messages, a 480 px pane: a few dozen rows at most are mounted.
+    expect(log.messages).toBeGreaterThan(5);
+    expect(log.messages).toBeLessThan(80);
+    await context.close();
+  });
+});

@@ -1,15 +1,14 @@
 'use client';
-import { useContext, useMemo, useRef, useState } from 'react';
-import { Virtuoso, VirtuosoMockContext, type VirtuosoHandle } from 'react-virtuoso';
+import { memo, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useChat, useMessageActions, useMessages, useRoom } from '../hooks';
-import { buildListItems, type ListItem } from './list-items';
+import { DAY_KEY_PREFIX, buildListItems, type ListItem } from './list-items';
 import { LiveAnnouncer } from './LiveAnnouncer';
 import { useChatFormat } from './locale';
 import type { MessageData } from './Message';
-import { LoadingHeader, MessageRow, Scroller, type RowContext } from './MessageRow';
-import { useFirstItemIndex } from './use-first-item-index';
+import { LoadingHeader, MessageRow, type RowContext } from './MessageRow';
 import { useFollow } from './use-follow';
 import { useMarkRead } from './use-mark-read';
+import { VirtualLog } from './virtual-log';
 
 export interface MessageListViewProps extends RowContext {
   /** The room's messages, oldest first. */
@@ -26,19 +25,16 @@ export interface MessageListViewProps extends RowContext {
   className?: string;
 }
 
-const ignore = () => undefined;
-const START_AT_END = { index: 'LAST', align: 'end' } as const;
-const components = { Scroller, Header: LoadingHeader };
-const itemKey = (_: number, item: ListItem) => item.key;
-const renderItem = (_: number, item: ListItem, context: RowContext) => <MessageRow item={item} context={context} />;
-
 /**
  * Presentational, virtualized message log. Follows the bottom while the user
  * is there (and always after the user's own send); keeps the visible message
- * in place when older pages load above (`firstItemIndex`) and when rows change
- * height; a "new messages" button appears when scrolled up; day separators and
- * author grouping; Retry/Discard on failed sends. New messages are announced
- * by one throttled polite live region, so the log itself is `aria-live="off"`.
+ * in place when older pages load above and when rows change height; a "new
+ * messages" button appears when scrolled up; day separators and author
+ * grouping; Retry/Discard on failed sends. New messages are announced by one
+ * throttled polite live region, so the log itself is `aria-live="off"`.
+ *
+ * Only the rows near the viewport are in the DOM (see `VirtualLog`); the
+ * rest are stood in for by two spacers.
  */
 export function MessageListView(props: MessageListViewProps) {
   const { messages, label = 'Messages', hasMore, onLoadOlder, groupWindowMs, onAtBottomChange, className } = props;
@@ -48,51 +44,43 @@ export function MessageListView(props: MessageListViewProps) {
     () => buildListItems(messages, { dayKey: format.dayKey, groupWindowMs }),
     [messages, format, groupWindowMs],
   );
-  const firstItemIndex = useFirstItemIndex(items);
+  const keys = useMemo(() => items.map((item) => item.key), [items]);
   const loadOlder = hasMore && onLoadOlder ? onLoadOlder : undefined;
-  // One context object per change of these, so Virtuoso's rows are not handed a new one every render.
+  // One context object per change of these, so memoized rows are not handed a new one every render.
   const context = useMemo<RowContext>(
     () => ({ currentUserId, loadingOlder, onRetry, onDiscard, onToggleReaction, loadOlder }),
     [currentUserId, loadingOlder, onRetry, onDiscard, onToggleReaction, loadOlder],
   );
-  const virtuoso = useRef<VirtuosoHandle>(null);
-  // With fixed sizes from the mock context (tests, static stories) Virtuoso renders
-  // nothing when asked to start at the end (react-virtuoso#1001); start at the top there.
-  const mocked = useContext(VirtuosoMockContext) !== undefined;
-  const { atBottom, unseen, onAtBottom, followOutput, startReached } = useFollow({
-    messages,
-    currentUserId,
-    loadingOlder,
-    loadOlder,
-    onAtBottomChange,
-  });
+  const { atBottom, unseen, onAtBottom, startReached } = useFollow({ messages, loadingOlder, loadOlder, onAtBottomChange });
+  const [log] = useState(() => new VirtualLog({ onAtBottomChange: onAtBottom, onStartReached: startReached }, isMessageKey));
+  const version = useSyncExternalStore(log.subscribe, log.getVersion, log.getVersion);
+  const last = messages[messages.length - 1];
+  // The user's own new message brings the log to the bottom, wherever they were.
+  const stick = last !== undefined && last.id !== log.lastKey && currentUserId !== undefined && last.authorId === currentUserId;
+  // `version` is the log saying "render again": the rows it wants changed.
+  const range = useMemo(() => log.range(keys, stick), [log, keys, stick, version]);
+  const scroller = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => (scroller.current ? log.attachScroller(scroller.current) : undefined), [log]);
+  // After every commit, not only when rows change: the header above them (loading, load button) moves them too.
+  useLayoutEffect(() => log.committed(keys, range, stick));
 
   return (
     <div className={['sk-messages', className].filter(Boolean).join(' ')} data-state={atBottom ? 'following' : 'scrolled'}>
-      <Virtuoso<ListItem, RowContext>
-        ref={virtuoso}
-        role="log"
-        aria-live="off"
-        aria-label={label}
-        className="sk-messages__list"
-        data={items}
-        context={context}
-        components={components}
-        computeItemKey={itemKey}
-        itemContent={renderItem}
-        firstItemIndex={firstItemIndex}
-        initialTopMostItemIndex={mocked ? undefined : START_AT_END}
-        followOutput={followOutput}
-        atBottomStateChange={onAtBottom}
-        atBottomThreshold={48}
-        startReached={startReached}
-      />
+      {/* Focusable so keyboard users can scroll history with arrows and Page Up. */}
+      <div ref={scroller} role="log" aria-live="off" aria-label={label} tabIndex={0} className="sk-messages__scroller">
+        <LoadingHeader context={context} />
+        <div style={{ blockSize: range.before }} aria-hidden="true" />
+        {items.slice(range.start, range.end).map((item) => (
+          <Row key={item.key} item={item} context={context} log={log} />
+        ))}
+        <div style={{ blockSize: range.after }} aria-hidden="true" />
+      </div>
       {!atBottom ? (
         <button
           type="button"
           className="sk-button sk-messages__jump"
           data-state={unseen > 0 ? 'unseen' : 'none'}
-          onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })}
+          onClick={() => log.scrollToBottom()}
         >
           {unseen > 0 ? `${format.count(unseen)} new ${unseen === 1 ? 'message' : 'messages'}` : 'Jump to latest'}
           <span aria-hidden="true"> ↓</span>
@@ -102,6 +90,21 @@ export function MessageListView(props: MessageListViewProps) {
     </div>
   );
 }
+
+/** One rendered row, measured by the log while it is mounted; renders again only when its item or the shared context changes. */
+const Row = memo(function Row({ item, context, log }: { item: ListItem; context: RowContext; log: VirtualLog }) {
+  const element = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => (element.current ? log.attachRow(item.key, element.current) : undefined), [log, item.key]);
+  return (
+    <div ref={element} className="sk-messages__row" data-key={item.key}>
+      <MessageRow item={item} context={context} />
+    </div>
+  );
+});
+
+const ignore = () => undefined;
+/** Day separators move up when older messages of their day load: only messages hold the reader's place. */
+const isMessageKey = (key: string) => !key.startsWith(DAY_KEY_PREFIX);
 
 export interface MessageListProps {
   roomId: string;

@@ -1,10 +1,9 @@
 'use client';
-import { forwardRef, type HTMLAttributes } from 'react';
 import type { ListItem } from './list-items';
 import { useChatFormat } from './locale';
 import { Message } from './Message';
 
-/** What every row of the list shares, passed once through Virtuoso's `context`. */
+/** What every row of the list shares, as one object so memoized rows keep it across renders. */
 export interface RowContext {
   currentUserId?: string;
   loadingOlder?: boolean;
@@ -36,11 +35,6 @@ export function MessageRow({ item, context }: { item: ListItem; context: RowCont
     />
   );
 }
-
-/** The scrolling element: focusable so keyboard users can scroll history with arrows and Page Up. */
-export const Scroller = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(function Scroller(props, ref) {
-  return <div {...props} ref={ref} tabIndex={0} className="sk-messages__scroller" />;
-});
 
 /**
  * Above the first row: "Loading earlier messages…" while a page loads, else a

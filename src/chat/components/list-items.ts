@@ -16,6 +16,9 @@ export interface ListItemOptions {
   groupWindowMs?: number;
 }
 
+/** Prefix of day separator keys; message keys are message ids. */
+export const DAY_KEY_PREFIX = 'day:';
+
 /** Builds the rows; keys are message ids and `day:<YYYY-MM-DD>`, never positions. */
 export function buildListItems(messages: readonly MessageData[], options: ListItemOptions): ListItem[] {
   const window = options.groupWindowMs ?? 5 * 60_000;
@@ -25,7 +28,7 @@ export function buildListItems(messages: readonly MessageData[], options: ListIt
   for (const message of messages) {
     const key = options.dayKey(message.createdAt);
     if (key !== day) {
-      items.push({ kind: 'day', key: `day:${key}`, ts: message.createdAt });
+      items.push({ kind: 'day', key: `${DAY_KEY_PREFIX}${key}`, ts: message.createdAt });
       day = key;
       prev = null;
     }

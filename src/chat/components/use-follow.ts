@@ -1,21 +1,18 @@
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
-import type { FollowOutputScalarType } from 'react-virtuoso';
 import type { MessageData } from './Message';
 
 export interface FollowOptions {
   messages: readonly MessageData[];
-  currentUserId?: string;
   loadingOlder?: boolean;
   loadOlder?: () => void;
   onAtBottomChange?: (atBottom: boolean) => void;
 }
 
 /**
- * The list's scroll-follow state and the Virtuoso callbacks for it. The
- * callbacks are stable (they read the latest props through a box updated
- * after each commit): Virtuoso republishes a changed callback prop into its
- * state and renders again, so an inline arrow would cost a second commit on
- * every batch of messages.
+ * Whether the reader is at the bottom, how many messages arrived since they
+ * left it, and the callbacks the scroll side calls. The callbacks are stable
+ * (they read the latest props through a box updated after each commit), so
+ * the `VirtualLog` made once on mount always reaches the current props.
  */
 export function useFollow(options: FollowOptions) {
   const latest = useRef(options);
@@ -32,13 +29,6 @@ export function useFollow(options: FollowOptions) {
     onAtBottomChange?.(bottom);
   }, []);
 
-  // Follow while at the bottom, and always after the user's own send.
-  const followOutput = useCallback((bottom: boolean): FollowOutputScalarType => {
-    const { messages, currentUserId } = latest.current;
-    const last = messages[messages.length - 1];
-    return bottom || (last !== undefined && last.authorId === currentUserId) ? 'auto' : false;
-  }, []);
-
   const startReached = useCallback(() => {
     const { loadingOlder, loadOlder } = latest.current;
     if (!loadingOlder) loadOlder?.();
@@ -46,5 +36,5 @@ export function useFollow(options: FollowOptions) {
 
   const { messages } = options;
   const unseen = atBottom || leftAt === null ? 0 : messages.length - 1 - messages.findIndex((m) => m.id === leftAt);
-  return { atBottom, unseen, onAtBottom, followOutput, startReached };
+  return { atBottom, unseen, onAtBottom, startReached };
 }

@@ -1,7 +1,6 @@
 // @vitest-environment jsdom
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { VirtuosoMockContext } from 'react-virtuoso';
 import { createChatClient } from '../../../src/chat/client';
 import type { ChatClient } from '../../../src/chat/client-types';
 import { ChatRoom } from '../../../src/chat/components/ChatRoom';
@@ -41,9 +40,7 @@ function renderRoom() {
   return render(
     <StompProvider session={ana.session}>
       <ChatProvider userId="ana">
-        <VirtuosoMockContext.Provider value={{ viewportHeight: 2000, itemHeight: 40 }}>
-          <ChatRoom defaultRoomId="general" locale="en-US" />
-        </VirtuosoMockContext.Provider>
+        <ChatRoom defaultRoomId="general" locale="en-US" />
       </ChatProvider>
     </StompProvider>,
   );

@@ -2,16 +2,17 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactNode } from 'react';
-import { VirtuosoMockContext } from 'react-virtuoso';
 import { ChatLocaleProvider } from '../../../src/chat/components/locale';
 import type { MessageData } from '../../../src/chat/components/Message';
 import { MessageListView } from '../../../src/chat/components/MessageList';
 import { axeViolations } from './axe';
 
-// Virtuoso measures nothing in jsdom; its mock context gives it fixed sizes (its documented test approach).
+// jsdom lays nothing out: the log renders the newest rows that fit its assumed
+// viewport at estimated heights. Scrolling and anchoring are tested in Chromium
+// (test/browser/message-list.test.ts) and in log-layout.test.ts.
 const wrapper = ({ children }: { children: ReactNode }) => (
   <ChatLocaleProvider locale="en-US" timeZone="UTC">
-    <VirtuosoMockContext.Provider value={{ viewportHeight: 2000, itemHeight: 40 }}>{children}</VirtuosoMockContext.Provider>
+    {children}
   </ChatLocaleProvider>
 );
 
@@ -59,18 +60,28 @@ describe('MessageListView', () => {
     expect(onDiscard).toHaveBeenCalledWith('b');
   });
 
-  it('keeps the visible message in place when an older page is prepended (firstItemIndex), keyed by id', () => {
+  it('keeps the rendered rows when an older page is prepended: keyed by id, not position', () => {
     const later = [msg('c', 'bo', t0 + 120_000), msg('d', 'bo', t0 + 180_000)];
-    const { container, rerender } = render(<MessageListView messages={later} />, { wrapper });
-    const rowOf = (text: string) => screen.getByText(text).closest('[data-index]');
+    const { rerender } = render(<MessageListView messages={later} />, { wrapper });
+    const rowOf = (text: string) => screen.getByText(text).closest('.sk-messages__row');
     const nodeC = rowOf('text c');
-    const indexC = nodeC?.getAttribute('data-index');
+    expect(nodeC).toHaveAttribute('data-key', 'c');
     rerender(<MessageListView messages={[msg('a', 'ana', t0), msg('b', 'ana', t0 + 1000), ...later]} />);
-    // The same DOM node at the same virtual index: Virtuoso shifted the scroll, not the content.
+    // The same DOM node: React moved nothing, the rows above were inserted before it.
     expect(rowOf('text c')).toBe(nodeC);
-    expect(rowOf('text c')?.getAttribute('data-index')).toBe(indexC);
-    const scroller = container.querySelector('.sk-messages__scroller') as HTMLElement;
-    expect(scroller.scrollTop).toBe(2 * 40); // two rows (a, b) went in above; the day row stayed on top
+    expect(rowOf('text a')).toHaveAttribute('data-key', 'a');
+  });
+
+  it('renders only the newest rows of a long history, with a spacer standing in for the rest', () => {
+    const messages = Array.from({ length: 500 }, (_, i) => msg(`m${i}`, i % 2 ? 'ana' : 'bo', t0 + i * 60_000 * 10));
+    const { container } = render(<MessageListView messages={messages} />, { wrapper });
+    const rows = container.querySelectorAll('.sk-messages__row');
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeLessThan(100);
+    expect(rows[rows.length - 1]).toHaveAttribute('data-key', 'm499');
+    expect(screen.queryByText('text m0')).toBeNull();
+    const spacer = container.querySelector('.sk-messages__scroller')?.children[0] as HTMLElement;
+    expect(parseFloat(spacer.style.blockSize)).toBeGreaterThan(1000);
   });
 
   it('announces appended messages once, summarised and throttled, and not history or my own', async () => {
