@@ -266,8 +266,10 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     // RabbitMQ Web-STOMP refuses a frame by closing without the ERROR (silent-refusal.ts).
     const refused = refusals.dropped(dropped.closeCode, dropped.oldestUnanswered);
     if (refused !== null) {
-      debug(`${refused}: the broker closed the connection right after it 3 times in a row without an ERROR; treated as refused`);
-      refuse(refused, 'refused: the broker closed the connection each time this frame was sent (no ERROR frame)');
+      // Closed right after it 3 times in a row, never an ERROR: handled as if the ERROR had come.
+      const message = 'refused: the broker closed the connection each time this frame was sent (no ERROR frame)';
+      debug(`${refused} ${message}`);
+      refuse(refused, message);
     }
     // Waiting sends go back to `queued`; a COMMIT in flight learns it is unconfirmed.
     receipts.loseAll('connection lost');

@@ -1,8 +1,8 @@
 /**
  * Transports: native WebSocket first, then SockJS's HTTP transports
- * (streaming, EventSource, long-polling; all POST upstream). SockJS is loaded
- * with a dynamic import so bundlers put it in its own chunk, fetched only by
- * apps that actually fall back. The winner is remembered per URL for the tab.
+ * (streaming, EventSource, long-polling; all POST upstream). SockJS and its
+ * adapter (sockjs.ts) are loaded with a dynamic import so bundlers put them in
+ * their own chunks, fetched only by apps that actually fall back. The winner is remembered per URL for the tab.
  */
 import type { Endpoints, StorageAdapter, TransportName, WebSocketLike } from './types.js';
 import type { Fetch } from './manifest.js';
@@ -140,17 +140,7 @@ export async function socketOpener(
   }
   const url = endpoints.sockjs;
   if (!url) throw new Error('no sockjs endpoint');
-  const module = await import('sockjs-client');
-  const SockJS = module.default;
-  return () => {
-    const socket = new SockJS(url, undefined, { transports: [transport] }) as unknown as WebSocketLike;
-    const send = socket.send.bind(socket);
-    // SockJS carries text only: binary frames pass as UTF-8 text or are refused.
-    socket.send = (data) => {
-      if (typeof data === 'string') return send(data);
-      const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-      send(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    };
-    return socket;
-  };
+  // The adapter and the SockJS client load on the first fallback (sockjs.ts).
+  const { sockjsOpener } = await import('./sockjs.js');
+  return sockjsOpener(url, transport);
 }
