@@ -6,8 +6,7 @@
  * exchange of STOMP 1.2: CONNECT, heart-beats, SUBSCRIBE/MESSAGE/ACK,
  * RECEIPT, ERROR and DISCONNECT.
  */
-import type { IMessage } from '@stomp/stompjs';
-import { createParser, decodeFrame, encodeFrame, type Frame } from './frame.js';
+import { createParser, decodeFrame, encodeFrame, type Acknowledge, type Frame } from './frame.js';
 import type { ServerInfo, SessionError, WebSocketLike } from './types.js';
 
 /** The content of an ERROR frame (STOMP 1.2 §"ERROR"). */
@@ -72,7 +71,8 @@ export interface Connection {
   /** Opens the socket and sends CONNECT once it is open (STOMP 1.2 §"Connecting"). */
   start(): void;
   publish(destination: string, headers: Record<string, string>, body: string | Uint8Array): void;
-  subscribe(id: string, destination: string, headers: Record<string, string>, onMessage: (m: IMessage) => void): void;
+  /** `onMessage` gets each MESSAGE of subscription `id` and how to ACK/NACK it. */
+  subscribe(id: string, destination: string, headers: Record<string, string>, onMessage: (frame: Frame, acknowledge: Acknowledge) => void): void;
   unsubscribe(id: string): void;
   /**
    * Writes one frame; throws when there is no CONNECTED connection (only
@@ -100,7 +100,7 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
   let isConnected = false;
   let escape = false;
   let negotiated: string | undefined;
-  const subscriptions = new Map<string, (m: IMessage) => void>();
+  const subscriptions = new Map<string, (frame: Frame, acknowledge: Acknowledge) => void>();
   const timers: ReturnType<typeof setInterval>[] = [];
   let lastActivity = 0;
   /** Receipt ids written and not yet answered, oldest first (a Set keeps insertion order). */
@@ -175,19 +175,12 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
   const deliver = (frame: Frame): void => {
     const h = frame.headers;
     const subscription = h.subscription ?? '';
-    const handler = subscriptions.get(subscription);
-    if (!handler) return;
-    const acknowledge =
-      (command: string) =>
-      (extra: Record<string, string> = {}): void => {
-        const headers: Record<string, string> = { ...extra, subscription };
-        if (negotiated === '1.2') headers.id = h.ack ?? '';
-        else headers['message-id'] = h['message-id'] ?? '';
-        transmit(command, headers);
-      };
-    frame.ack = acknowledge('ACK');
-    frame.nack = acknowledge('NACK');
-    handler(frame);
+    subscriptions.get(subscription)?.(frame, (command, extra = {}) => {
+      const headers: Record<string, string> = { ...extra, subscription };
+      if (negotiated === '1.2') headers.id = h.ack ?? '';
+      else headers['message-id'] = h['message-id'] ?? '';
+      transmit(command, headers);
+    });
   };
 
   /** STOMP 1.2 §"Heart-beating": each side beats at the slower of what one offers and the other wants. */

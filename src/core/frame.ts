@@ -2,10 +2,16 @@
  * STOMP frames on the wire (STOMP 1.2 §"STOMP Frames"): the stream parser,
  * raw frames into messages, and our frames into socket payloads.
  */
-import type { IMessage } from '@stomp/stompjs';
+/** A received frame; its body is decoded as UTF-8 when first read. */
+export interface Frame {
+  command: string;
+  headers: Record<string, string>;
+  binaryBody: Uint8Array;
+  readonly body: string;
+}
 
-/** A received frame; `ack`/`nack` are filled in for MESSAGE frames. */
-export type Frame = IMessage;
+/** Sends ACK or NACK for a delivered MESSAGE, with extra headers (e.g. `transaction`). */
+export type Acknowledge = (command: 'ACK' | 'NACK', headers?: Record<string, string>) => void;
 
 /** A frame as the parser read it: headers in order, repeats kept, nothing unescaped. */
 export interface RawFrame {
@@ -91,8 +97,9 @@ export function createParser(onFrame: (frame: RawFrame) => void, onPing: () => v
   };
 }
 
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\r': '\\r', '\n': '\\n', ':': '\\c' };
-const UNESCAPES: Record<string, string> = { '\\\\': '\\', '\\r': '\r', '\\n': '\n', '\\c': ':' };
+/** Characters escaped in header values (STOMP 1.2 §"Value Encoding"), and the letter that follows the backslash for each. */
+const RAW = '\\\r\n:';
+const CODE = '\\rnc';
 
 /**
  * Header and body of a frame to send: text when the body is a string,
@@ -106,16 +113,17 @@ export function encodeFrame(
   body: string | Uint8Array = '',
   escape = false,
 ): { head: string; data: string | ArrayBuffer } {
-  const bytes = typeof body === 'string' ? null : body;
-  const length = typeof body === 'string' ? new TextEncoder().encode(body).length : body.length;
+  const encoder = new TextEncoder();
+  const text = typeof body === 'string';
+  const bytes = text ? encoder.encode(body) : body;
   let head = command;
   for (const [name, value] of Object.entries(headers)) {
-    head += `\n${name}:${escape && command !== 'CONNECT' ? value.replace(/[\\\r\n:]/g, (c) => ESCAPES[c]!) : value}`;
+    head += `\n${name}:${escape && command !== 'CONNECT' ? value.replace(/[\\\r\n:]/g, (c) => `\\${CODE[RAW.indexOf(c)]}`) : value}`;
   }
-  if (bytes || length) head += `\ncontent-length:${length}`;
+  if (!text || bytes.length) head += `\ncontent-length:${bytes.length}`;
   head += '\n\n';
-  if (!bytes) return { head, data: `${head}${body as string}\0` };
-  const top = new TextEncoder().encode(head);
+  if (text) return { head, data: `${head}${body}\0` };
+  const top = encoder.encode(head);
   const out = new Uint8Array(top.length + bytes.length + 1);
   out.set(top);
   out.set(bytes, top.length);
@@ -131,19 +139,16 @@ export function decodeFrame(raw: RawFrame, escape: boolean): Frame {
   const command = raw.command ?? '';
   for (const [name, value] of raw.headers) {
     if (name in headers) continue;
-    headers[name] = escape && command !== 'CONNECTED' ? value.replace(/\\[\\rnc]/g, (c) => UNESCAPES[c]!) : value;
+    headers[name] = escape && command !== 'CONNECTED' ? value.replace(/\\[\\rnc]/g, (c) => RAW[CODE.indexOf(c[1]!)]!) : value;
   }
   const bytes = raw.binaryBody ?? new Uint8Array(0);
   let text: string | undefined;
   return {
     command,
     headers,
-    isBinaryBody: true,
     binaryBody: bytes,
     get body() {
       return (text ??= new TextDecoder().decode(bytes));
     },
-    ack: () => undefined,
-    nack: () => undefined,
   };
 }

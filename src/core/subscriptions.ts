@@ -4,7 +4,7 @@
  * messages the outbox resent after a lost receipt are dropped by their
  * idempotency key.
  */
-import type { IMessage } from '@stomp/stompjs';
+import type { Acknowledge, Frame } from './frame.js';
 import type { IncomingMessage, MessageHandler, SubscriptionError } from './types.js';
 
 /** Header carrying the sender's idempotency key on SEND and MESSAGE. */
@@ -16,12 +16,11 @@ export const DEFAULT_DEDUPE_WINDOW = 5000;
 /** The part of a connection subscriptions need. */
 export interface SubscriptionLink {
   readonly connected: boolean;
-  subscribe(id: string, destination: string, headers: Record<string, string>, onMessage: (m: IMessage) => void): void;
+  subscribe(id: string, destination: string, headers: Record<string, string>, onMessage: (frame: Frame, acknowledge: Acknowledge) => void): void;
   unsubscribe(id: string): void;
 }
 
-/** Sends ACK or NACK for a delivered message, with extra headers (e.g. `transaction`). */
-export type Acknowledge = (command: 'ACK' | 'NACK', headers?: Record<string, string>) => void;
+export type { Acknowledge };
 
 const ACKNOWLEDGE = Symbol('stompkit.acknowledge');
 
@@ -115,16 +114,16 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
   const open = (to: SubscriptionLink, entry: Entry): void => {
     // The receipt lets an ERROR name the SUBSCRIBE it refuses.
     const headers = { ...entry.headers, receipt: receiptOf(entry) };
-    to.subscribe(entry.id, entry.destination, headers, (raw) => deliver(entry, to, raw));
+    to.subscribe(entry.id, entry.destination, headers, (raw, ack) => deliver(entry, to, raw, ack));
   };
 
-  const deliver = (entry: Entry, from: SubscriptionLink, raw: IMessage): void => {
+  const deliver = (entry: Entry, from: SubscriptionLink, raw: Frame, ack: Acknowledge): void => {
     if (entries.get(keyOf(entry.destination, entry.headers)) !== entry) return; // unsubscribed meanwhile
     const { seen, destination } = entry;
     const mode = entry.headers.ack;
     const acking = mode === 'client' || mode === 'client-individual';
     const key = raw.headers[IDEMPOTENCY_HEADER];
-    const message = toIncoming(raw, from, debug, (command) => {
+    const message = toIncoming(raw, ack, from, debug, (command) => {
       if (key === undefined) return;
       // A NACKed message must reach the application again when redelivered.
       if (command === 'NACK') seen.forget(key);
@@ -140,7 +139,7 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
       if (copy) {
         debug?.(`duplicate ${key} on ${destination} dropped`);
         // A dropped copy still has to be acknowledged or the broker redelivers it forever.
-        if (acking && from.connected) raw.ack();
+        if (acking && from.connected) ack('ACK');
         return;
       }
       seen.set(key, acking ? (known ?? 'delivered') : 'acked');
@@ -240,12 +239,13 @@ export function checkHeaders(what: string, destination: string, headers: Record<
 
 /** Wraps a MESSAGE frame (STOMP 1.2 §"MESSAGE") for handlers. */
 export function toIncoming(
-  raw: IMessage,
+  raw: Frame,
+  send: Acknowledge,
   link: SubscriptionLink,
   debug?: (m: string) => void,
   onAcknowledge?: (command: 'ACK' | 'NACK') => void,
 ): IncomingMessage {
-  const headers: Readonly<Record<string, string>> = { ...raw.headers };
+  const { headers } = raw;
   const acknowledge: Acknowledge = (command, extra = {}) => {
     // After a reconnect the broker redelivers unacknowledged messages itself;
     // an ACK for the old connection has nowhere to go.
@@ -253,8 +253,7 @@ export function toIncoming(
       debug?.(`${command} for ${headers['message-id']} skipped: its connection is gone`);
       return;
     }
-    if (command === 'ACK') raw.ack(extra);
-    else raw.nack(extra);
+    send(command, extra);
     // Inside a transaction the ACK may still be aborted: it decides nothing yet.
     if (extra.transaction === undefined) onAcknowledge?.(command);
   };

@@ -1,5 +1,5 @@
-import type { IMessage } from '@stomp/stompjs';
 import { classifyError, createConnection, redacting } from '../../src/core/connection.js';
+import type { Acknowledge, Frame } from '../../src/core/frame.js';
 import type { WebSocketLike } from '../../src/core/types.js';
 
 describe('classifyError', () => {
@@ -56,7 +56,7 @@ function scriptedSocket() {
 function connect(heartbeat: [number, number] = [0, 0]) {
   const socket = scriptedSocket();
   const events: string[] = [];
-  const messages: IMessage[] = [];
+  const messages: { frame: Frame; ack: Acknowledge }[] = [];
   const connection = createConnection(
     { createSocket: () => socket, connectHeaders: { login: 'a', passcode: 'b' }, heartbeat },
     {
@@ -96,12 +96,12 @@ describe('Connection', () => {
       const { socket, open, receive, connection, messages } = connect();
       open();
       receive(`CONNECTED\nversion:${version}\n\n\0`);
-      connection.subscribe('sk-1', '/topic/x', { ack: 'client' }, (m) => messages.push(m));
+      connection.subscribe('sk-1', '/topic/x', { ack: 'client' }, (frame, ack) => messages.push({ frame, ack }));
       expect(socket.sent[1]).toBe('SUBSCRIBE\nack:client\nid:sk-1\ndestination:/topic/x\n\n\0');
       receive('MESSAGE\nsubscription:sk-1\nmessage-id:M1\nack:A1\ndestination:/topic/x\n\nhi\0');
       receive('MESSAGE\nsubscription:other\nmessage-id:M2\n\nlost\0');
-      expect(messages.map((m) => m.body)).toEqual(['hi']);
-      messages[0]!.ack({ transaction: 't' });
+      expect(messages.map((m) => m.frame.body)).toEqual(['hi']);
+      messages[0]!.ack('ACK', { transaction: 't' });
       expect(socket.sent[2]).toBe(expected);
     }
   });
