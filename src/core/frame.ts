@@ -39,7 +39,8 @@ const COLON = 58;
 export function createParser(onFrame: (frame: RawFrame) => void, onPing: () => void): (payload: string | ArrayBuffer) => void {
   const decoder = new TextDecoder();
   let token: number[] = [];
-  let frame: RawFrame;
+  let command: string | undefined;
+  let headers: [string, string][] = [];
   let key = '';
   /** Body bytes still to read; undefined when the body ends at NUL. */
   let remaining: number | undefined;
@@ -52,21 +53,19 @@ export function createParser(onFrame: (frame: RawFrame) => void, onPing: () => v
   // One function per state; a byte that starts the next state is handed on to it.
   const idle = (byte: number): void => {
     if (byte === LF) onPing();
-    else if (byte !== NUL && byte !== CR) {
-      frame = { command: undefined, headers: [], binaryBody: undefined };
-      (step = command)(byte);
-    }
+    else if (byte !== NUL && byte !== CR) (step = inCommand)(byte);
   };
-  const command = (byte: number): void => {
+  const inCommand = (byte: number): void => {
     if (byte === LF) {
-      frame.command = text();
+      command = text();
+      headers = [];
       step = headerStart;
     } else if (byte !== CR) token.push(byte);
   };
   const headerStart = (byte: number): void => {
     if (byte === LF) {
       // The first content-length counts, as for any repeated header.
-      const length = frame.headers.find(([name]) => name === 'content-length');
+      const length = headers.find(([name]) => name === 'content-length');
       remaining = length ? parseInt(length[1], 10) : undefined;
       step = body;
     } else if (byte !== CR) (step = headerName)(byte);
@@ -79,16 +78,15 @@ export function createParser(onFrame: (frame: RawFrame) => void, onPing: () => v
   };
   const headerValue = (byte: number): void => {
     if (byte === LF) {
-      frame.headers.push([key, text()]);
+      headers.push([key, text()]);
       step = headerStart;
     } else if (byte !== CR) token.push(byte);
   };
   const body = (byte: number): void => {
     // With a length, the byte after the body (its NUL) ends the frame.
     if (remaining === undefined ? byte === NUL : remaining-- === 0) {
-      frame.binaryBody = take();
       step = idle;
-      onFrame(frame);
+      onFrame({ command, headers, binaryBody: take() });
     } else token.push(byte);
   };
   let step = idle;

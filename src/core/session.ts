@@ -35,16 +35,6 @@ import type {
   TransportName,
 } from './types.js';
 
-const INITIAL_STATE: SessionState = Object.freeze({
-  status: 'idle',
-  transport: null,
-  attempt: 0,
-  nextRetryAt: null,
-  error: null,
-  serverInfo: null,
-  pending: 0,
-});
-
 /** ms `close()` waits for the DISCONNECT receipt before dropping the socket. */
 const CLOSE_TIMEOUT = 3000;
 
@@ -83,7 +73,15 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     receiptTimeout: options.receiptTimeout ?? 15_000,
     debug: options.debug,
   });
-  let state: SessionState = Object.freeze({ ...INITIAL_STATE, pending: outbox.pending });
+  let state: SessionState = Object.freeze({
+    status: 'idle',
+    transport: null,
+    attempt: 0,
+    nextRetryAt: null,
+    error: null,
+    serverInfo: null,
+    pending: outbox.pending,
+  });
   /** The connection that reached CONNECTED, until it closes. */
   let connection: Connection | null = null;
   /** A connection still trying to reach CONNECTED. */
@@ -316,14 +314,14 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   /** Try at once when the network returns or a hidden tab becomes visible. */
   const listenToEnvironment = (): void => {
     if (releaseEnvironment) return;
+    const win = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null;
+    const doc = typeof document !== 'undefined' && typeof document.addEventListener === 'function' ? document : null;
     const wake = (): void => {
       if (state.status === 'reconnecting' && backoff.pending) retryNow();
     };
     const onVisibility = (): void => {
-      if (typeof document !== 'undefined' && document.visibilityState === 'visible') wake();
+      if (doc?.visibilityState === 'visible') wake();
     };
-    const win = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null;
-    const doc = typeof document !== 'undefined' && typeof document.addEventListener === 'function' ? document : null;
     win?.addEventListener('online', wake);
     doc?.addEventListener('visibilitychange', onVisibility);
     releaseEnvironment = () => {

@@ -80,6 +80,10 @@ export interface SubscriptionsOptions {
 
 interface Entry {
   id: string;
+  /** The SUBSCRIBE's `receipt`: lets an ERROR name the SUBSCRIBE it refuses. */
+  receipt: string;
+  /** Key in the entries map: destination and headers. */
+  key: string;
   destination: string;
   headers: Record<string, string>;
   /** One token per `add` call, so the same function added twice counts twice. */
@@ -112,13 +116,12 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
   let counter = 0;
 
   const open = (to: SubscriptionLink, entry: Entry): void => {
-    // The receipt lets an ERROR name the SUBSCRIBE it refuses.
-    const headers = { ...entry.headers, receipt: receiptOf(entry) };
+    const headers = { ...entry.headers, receipt: entry.receipt };
     to.subscribe(entry.id, entry.destination, headers, (raw, ack) => deliver(entry, to, raw, ack));
   };
 
   const deliver = (entry: Entry, from: SubscriptionLink, raw: Frame, ack: Acknowledge): void => {
-    if (entries.get(keyOf(entry.destination, entry.headers)) !== entry) return; // unsubscribed meanwhile
+    if (entries.get(entry.key) !== entry) return; // unsubscribed meanwhile
     const { seen, destination } = entry;
     const mode = entry.headers.ack;
     const acking = mode === 'client' || mode === 'client-individual';
@@ -161,8 +164,11 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
       const key = keyOf(destination, clean);
       let entry = entries.get(key);
       if (!entry) {
+        const id = `sk-${++counter}`;
         entry = {
-          id: `sk-${++counter}`,
+          id,
+          receipt: `subscribe:${id}`,
+          key,
           destination,
           headers: clean,
           handlers: new Map(),
@@ -171,7 +177,7 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
         entries.set(key, entry);
         if (link?.connected) open(link, entry);
       }
-      const token = Symbol(destination);
+      const token = Symbol();
       entry.handlers.set(token, handler);
       const owner = entry;
       return () => {
@@ -192,7 +198,7 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
     },
     refused(receiptId, message) {
       for (const [key, entry] of entries) {
-        if (receiptOf(entry) !== receiptId) continue;
+        if (entry.receipt !== receiptId) continue;
         entries.delete(key);
         debug?.(`SUBSCRIBE ${entry.destination} refused: ${message}`);
         options.onSubscriptionError?.({ destination: entry.destination, headers: entry.headers, message });
@@ -207,10 +213,6 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
       return entries.size;
     },
   };
-}
-
-function receiptOf(entry: Entry): string {
-  return `subscribe:${entry.id}`;
 }
 
 function keyOf(destination: string, headers: Record<string, string>): string {
@@ -271,9 +273,7 @@ export function toIncoming(
     get body() {
       return raw.body;
     },
-    get binaryBody() {
-      return raw.binaryBody;
-    },
+    binaryBody: raw.binaryBody,
     json,
     messageId: headers['message-id'] ?? '',
     ack: () => acknowledge('ACK'),

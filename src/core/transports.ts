@@ -2,7 +2,8 @@
  * Transports: native WebSocket first, then SockJS's HTTP transports
  * (streaming, EventSource, long-polling; all POST upstream). SockJS and its
  * adapter (sockjs.ts) are loaded with a dynamic import so bundlers put them in
- * their own chunks, fetched only by apps that actually fall back. The winner is remembered per URL for the tab.
+ * their own chunks, fetched only by apps that actually fall back. The winner
+ * is remembered per URL for the tab.
  */
 import type { Endpoints, StorageAdapter, TransportName, WebSocketLike } from './types.js';
 import type { Fetch } from './manifest.js';
@@ -21,8 +22,10 @@ export const DEFAULT_WEBSOCKET_RETRY_AFTER = 5 * 60_000;
  * Turns the `url` option into endpoints: a `ws(s)://` URL is the WebSocket
  * endpoint; an `http(s)://` origin is asked `GET /stompkit.json`
  * (`{ websocket, sockjs }`, at the top or under `endpoints`, relative paths
- * allowed; an optional `sockjsTransports` list narrows the SockJS transports). With `customSocket`
- * (a `socketFactory` is given) any other scheme is the WebSocket endpoint.
+ * allowed; an optional `sockjsTransports` list narrows the SockJS
+ * transports). With `customSocket` (a `socketFactory` is given) any other
+ * scheme is the WebSocket endpoint. A malformed url or an unsupported scheme
+ * throws a TypeError (not worth retrying).
  */
 export async function resolveEndpoints(
   url: string | Endpoints,
@@ -35,27 +38,23 @@ export async function resolveEndpoints(
     }
     return url;
   }
-  let parsed: URL;
+  let protocol = '';
   try {
-    parsed = new URL(url);
+    protocol = new URL(url).protocol;
   } catch {
-    throw new TypeError(`url: "${url}" is not an absolute URL`);
+    // malformed: manifest.ts explains it
   }
-  if (parsed.protocol === 'ws:' || parsed.protocol === 'wss:') return { websocket: url };
-  // A `socketFactory` decides what its URLs mean (e.g. `memory://` of stompkit/testing).
-  if (customSocket && parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { websocket: url };
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new TypeError(`url: unsupported scheme "${parsed.protocol}" (use ws:, wss:, http: or https:)`);
-  }
-  // Only apps configured with an http(s) origin download the manifest reader.
-  // Offline, loading it (or the fetch) fails with a TypeError; that is worth
-  // retrying, unlike a malformed url, so it becomes a plain Error.
+  if (protocol === 'ws:' || protocol === 'wss:') return { websocket: url };
+  // Any other url is read by manifest.ts, so apps given a ws(s) URL or
+  // endpoints never download it. Offline, loading it fails with a TypeError;
+  // that is worth retrying, unlike a malformed url, so it becomes a plain Error.
+  let reader: typeof import('./manifest.js');
   try {
-    const { readManifest } = await import('./manifest.js');
-    return await readManifest(parsed.origin, ALL_TRANSPORTS, fetchImpl);
+    reader = await import('./manifest.js');
   } catch (error) {
-    throw error instanceof TypeError ? new Error(`url: cannot read ${parsed.origin}/stompkit.json: ${error.message}`) : error;
+    throw new Error(`url: cannot load the reader of ${url}: ${String(error)}`);
   }
+  return reader.resolveUrl(url, ALL_TRANSPORTS, fetchImpl, customSocket);
 }
 
 /** The transport that last reached CONNECTED for a URL, and when. */

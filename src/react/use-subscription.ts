@@ -81,8 +81,7 @@ export function useSubscription<T>(
 ): T | undefined {
   const session = useStompSession();
   const onMessage = typeof handlerOrOptions === 'function' ? handlerOrOptions : undefined;
-  const options: Partial<SelectSubscriptionOptions<T>> =
-    (typeof handlerOrOptions === 'object' && handlerOrOptions !== null ? handlerOrOptions : maybeOptions) ?? {};
+  const options: Partial<SelectSubscriptionOptions<T>> = (typeof handlerOrOptions === 'object' && handlerOrOptions) || maybeOptions || {};
   const { headers, enabled = true, select } = options;
 
   const latest = useRef({ onMessage, select });
@@ -108,13 +107,13 @@ export function useSubscription<T>(
         current.unsubscribe();
         store.set(undefined);
       }
-      const subscribeHeaders = headersKey ? (Object.fromEntries(JSON.parse(headersKey)) as Record<string, string>) : undefined;
       const deliver = (message: IncomingMessage): void => {
         const { onMessage: handler, select: pick } = latest.current;
         if (pick) store.set(pick(message));
         handler?.(message);
       };
-      current = { session, key, unsubscribe: session.subscribe(destination, deliver, subscribeHeaders) };
+      // `headers` is this render's, equal by value to what `headersKey` says.
+      current = { session, key, unsubscribe: session.subscribe(destination, deliver, headers) };
     }
     held.current = current;
     const mine = current;
