@@ -151,12 +151,15 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
     log(`<<< ${frame.command}`);
     const h = frame.headers;
     switch (frame.command) {
-      case 'CONNECTED':
+      case 'CONNECTED': {
         isConnected = true;
         negotiated = h.version;
-        escape = h.version === '1.2';
-        heartbeat(h);
-        return handlers.onConnected(serverInfo(frame));
+        escape = negotiated === '1.2';
+        const beat = h['heart-beat']?.split(',').map((v) => parseInt(v, 10));
+        // Heart-beats exist since STOMP 1.1.
+        if (escape || negotiated === '1.1') heartbeat(beat?.[0] || 0, beat?.[1] || 0);
+        return handlers.onConnected(serverInfo(h, beat));
+      }
       case 'MESSAGE':
         return deliver(frame);
       case 'RECEIPT': {
@@ -184,10 +187,8 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
   };
 
   /** STOMP 1.2 §"Heart-beating": each side beats at the slower of what one offers and the other wants. */
-  const heartbeat = (h: Record<string, string>): void => {
-    const [serverOut, serverIn] = (h['heart-beat'] ?? '0,0').split(',').map((v) => Number.parseInt(v, 10) || 0);
+  const heartbeat = (serverOut: number, serverIn: number): void => {
     const [out, incoming] = config.heartbeat;
-    if (h.version !== '1.1' && h.version !== '1.2') return;
     if (out && serverIn) {
       timers.push(setInterval(() => socket?.readyState === 1 && socket.send('\n'), Math.max(out, serverIn)));
     }
@@ -321,13 +322,12 @@ export function redacting(debug: (message: string) => void): (message: string) =
   return (message) => debug(message.replace(/^(passcode|authorization|token|access_token|x-token):.*$/gim, '$1:<redacted>'));
 }
 
-function serverInfo(frame: Frame): ServerInfo {
-  const h = frame.headers;
+/** What CONNECTED says (`h`, its headers; `beat`, its `heart-beat` parsed). */
+function serverInfo(h: Record<string, string>, beat: number[] | undefined): ServerInfo {
   const info: ServerInfo = { version: h.version ?? '1.0' };
   if (h.server !== undefined) info.server = h.server;
   if (h.session !== undefined) info.session = h.session;
   if (h['user-name'] !== undefined) info.userName = h['user-name'];
-  const beat = h['heart-beat']?.split(',').map((v) => Number.parseInt(v, 10));
   if (beat && beat.length === 2 && beat.every((n) => Number.isFinite(n))) info.heartbeat = [beat[0]!, beat[1]!];
   return info;
 }

@@ -161,7 +161,7 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
     add(destination, handler, headers = {}) {
       const clean = checkHeaders('subscribe', destination, headers, ['id', 'destination', 'receipt']);
       if (typeof handler !== 'function') throw new TypeError('subscribe: handler must be a function');
-      const key = keyOf(destination, clean);
+      const key = subscriptionKey(destination, clean);
       let entry = entries.get(key);
       if (!entry) {
         const id = `sk-${++counter}`;
@@ -215,7 +215,8 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
   };
 }
 
-function keyOf(destination: string, headers: Record<string, string>): string {
+/** Equal for equal destination and header values, whatever the order of the headers. */
+export function subscriptionKey(destination: string, headers: Record<string, string>): string {
   const sorted = Object.keys(headers)
     .sort()
     .map((name) => [name, headers[name]]);

@@ -1,5 +1,6 @@
 'use client';
 import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { subscriptionKey } from '../core/subscriptions';
 import type { IncomingMessage, MessageHandler, StompSession } from '../core/types';
 import { useStompSession } from './use-connection';
 
@@ -91,12 +92,12 @@ export function useSubscription<T>(
   const [store] = useState(() => createLatestStore<T>());
   const held = useRef<Held | null>(null);
 
-  const headersKey = headers ? JSON.stringify(Object.entries(headers).sort(([a], [b]) => (a < b ? -1 : 1))) : '';
   const active = enabled && typeof destination === 'string' && destination.length > 0;
+  // The session's own key: equal destination and header values (an inline object is fine) are one subscription.
+  const key = active ? subscriptionKey(destination, headers ?? {}) : '';
 
   useEffect(() => {
     if (!active) return;
-    const key = `${destination}\n${headersKey}`;
     let current = held.current;
     if (current && current.session === session && current.key === key) {
       // StrictMode (or a quick remount) gave back the same subscription: keep it.
@@ -112,7 +113,7 @@ export function useSubscription<T>(
         if (pick) store.set(pick(message));
         handler?.(message);
       };
-      // `headers` is this render's, equal by value to what `headersKey` says.
+      // `headers` is this render's, equal by value to what `key` says.
       current = { session, key, unsubscribe: session.subscribe(destination, deliver, headers) };
     }
     held.current = current;
@@ -124,7 +125,7 @@ export function useSubscription<T>(
         if (held.current === mine) held.current = null;
       }, 0);
     };
-  }, [session, destination, headersKey, active, store]);
+  }, [session, key, active, store]);
 
   const value = useSyncExternalStore(store.subscribe, store.get, store.get);
   return select ? value : undefined;
