@@ -6,7 +6,7 @@
  * exchange of STOMP 1.2: CONNECT, heart-beats, SUBSCRIBE/MESSAGE/ACK,
  * RECEIPT, ERROR and DISCONNECT.
  */
-import { createParser, decodeFrame, encodeFrame, type Acknowledge, type Frame } from './frame.js';
+import { createParser, encodeFrame, type Acknowledge, type Frame } from './frame.js';
 import type { ServerInfo, SessionError, WebSocketLike } from './types.js';
 
 /** The content of an ERROR frame (STOMP 1.2 §"ERROR"). */
@@ -257,15 +257,16 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
       }
       opened.binaryType = 'arraybuffer';
       const parse = createParser(
-        (raw) => {
+        (frame) => {
           try {
-            receive(decodeFrame(raw, escape));
+            receive(frame);
           } catch (error) {
             // The parser must go on with the rest of the payload.
             log(`frame handler threw: ${String(error)}`);
           }
         },
         () => log('<<< PONG'),
+        () => escape,
       );
       opened.onmessage = (event) => {
         lastActivity = Date.now();

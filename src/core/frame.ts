@@ -1,6 +1,6 @@
 /**
- * STOMP frames on the wire (STOMP 1.2 §"STOMP Frames"): the stream parser,
- * raw frames into messages, and our frames into socket payloads.
+ * STOMP frames on the wire (STOMP 1.2 §"STOMP Frames"): the stream parser
+ * that turns socket payloads into frames, and our frames into payloads.
  */
 /** A received frame; its body is decoded as UTF-8 when first read. */
 export interface Frame {
@@ -13,12 +13,9 @@ export interface Frame {
 /** Sends ACK or NACK for a delivered MESSAGE, with extra headers (e.g. `transaction`). */
 export type Acknowledge = (command: 'ACK' | 'NACK', headers?: Record<string, string>) => void;
 
-/** A frame as the parser read it: headers in order, repeats kept, nothing unescaped. */
-export interface RawFrame {
-  command: string | undefined;
-  headers: [string, string][];
-  binaryBody: Uint8Array | undefined;
-}
+/** Characters escaped in header values (STOMP 1.2 §"Value Encoding"), and the letter that follows the backslash for each. */
+const RAW = '\\\r\n:';
+const CODE = '\\rnc';
 
 const NUL = 0;
 const LF = 10;
@@ -30,17 +27,25 @@ const COLON = 58;
  * batched anyhow); it calls `onFrame` per complete frame and `onPing` per
  * heart-beat EOL between frames. Lengths are in bytes, so a body with
  * `content-length` may contain NUL (§"Header content-length"); CR before LF
- * is dropped (§"Augmented BNF"). The same grammar, byte for byte, as
- * `@stomp/stompjs`'s `Parser` (test/core/frame.test.ts compares the two), in
- * a closure that minifies to a fraction of the class.
+ * is dropped (§"Augmented BNF"). The grammar is `@stomp/stompjs`'s
+ * `Parser`'s, byte for byte (test/core/frame.test.ts compares the two), in a
+ * closure that minifies to a fraction of the class.
+ *
+ * Repeated headers: the first one counts (STOMP 1.2 §"Repeated Header
+ * Entries"). While `escaped()` (STOMP 1.2 negotiated) values are unescaped
+ * (§"Value Encoding"), except in CONNECTED, which comes before.
  *
  * `onFrame` must not throw: the rest of the payload would not be read.
  */
-export function createParser(onFrame: (frame: RawFrame) => void, onPing: () => void): (payload: string | ArrayBuffer) => void {
+export function createParser(
+  onFrame: (frame: Frame) => void,
+  onPing: () => void,
+  escaped: () => boolean = () => false,
+): (payload: string | ArrayBuffer) => void {
   const decoder = new TextDecoder();
   let token: number[] = [];
-  let command: string | undefined;
-  let headers: [string, string][] = [];
+  let command = '';
+  let headers: Record<string, string> = {};
   let key = '';
   /** Body bytes still to read; undefined when the body ends at NUL. */
   let remaining: number | undefined;
@@ -58,15 +63,14 @@ export function createParser(onFrame: (frame: RawFrame) => void, onPing: () => v
   const inCommand = (byte: number): void => {
     if (byte === LF) {
       command = text();
-      headers = [];
+      headers = {};
       step = headerStart;
     } else if (byte !== CR) token.push(byte);
   };
   const headerStart = (byte: number): void => {
     if (byte === LF) {
-      // The first content-length counts, as for any repeated header.
-      const length = headers.find(([name]) => name === 'content-length');
-      remaining = length ? parseInt(length[1], 10) : undefined;
+      const length = headers['content-length'];
+      remaining = length === undefined ? undefined : parseInt(length, 10);
       step = body;
     } else if (byte !== CR) (step = headerName)(byte);
   };
@@ -78,15 +82,27 @@ export function createParser(onFrame: (frame: RawFrame) => void, onPing: () => v
   };
   const headerValue = (byte: number): void => {
     if (byte === LF) {
-      headers.push([key, text()]);
+      const value = text();
+      if (!(key in headers)) {
+        headers[key] = escaped() && command !== 'CONNECTED' ? value.replace(/\\[\\rnc]/g, (c) => RAW[CODE.indexOf(c[1]!)]!) : value;
+      }
       step = headerStart;
     } else if (byte !== CR) token.push(byte);
   };
   const body = (byte: number): void => {
     // With a length, the byte after the body (its NUL) ends the frame.
     if (remaining === undefined ? byte === NUL : remaining-- === 0) {
+      const bytes = take();
+      let decoded: string | undefined;
       step = idle;
-      onFrame({ command, headers, binaryBody: take() });
+      onFrame({
+        command,
+        headers,
+        binaryBody: bytes,
+        get body() {
+          return (decoded ??= decoder.decode(bytes));
+        },
+      });
     } else token.push(byte);
   };
   let step = idle;
@@ -94,10 +110,6 @@ export function createParser(onFrame: (frame: RawFrame) => void, onPing: () => v
     for (const byte of typeof payload === 'string' ? new TextEncoder().encode(payload) : new Uint8Array(payload)) step(byte);
   };
 }
-
-/** Characters escaped in header values (STOMP 1.2 §"Value Encoding"), and the letter that follows the backslash for each. */
-const RAW = '\\\r\n:';
-const CODE = '\\rnc';
 
 /**
  * Header and body of a frame to send: text when the body is a string,
@@ -126,27 +138,4 @@ export function encodeFrame(
   out.set(top);
   out.set(bytes, top.length);
   return { head, data: out.buffer };
-}
-
-/**
- * A received frame. Repeated headers: the first one counts (STOMP 1.2
- * §"Repeated Header Entries"); values are unescaped except in CONNECTED.
- */
-export function decodeFrame(raw: RawFrame, escape: boolean): Frame {
-  const headers: Record<string, string> = {};
-  const command = raw.command ?? '';
-  for (const [name, value] of raw.headers) {
-    if (name in headers) continue;
-    headers[name] = escape && command !== 'CONNECTED' ? value.replace(/\\[\\rnc]/g, (c) => RAW[CODE.indexOf(c[1]!)]!) : value;
-  }
-  const bytes = raw.binaryBody ?? new Uint8Array(0);
-  let text: string | undefined;
-  return {
-    command,
-    headers,
-    binaryBody: bytes,
-    get body() {
-      return (text ??= new TextDecoder().decode(bytes));
-    },
-  };
 }

@@ -1,27 +1,34 @@
 import { Parser } from '@stomp/stompjs';
-import { createParser, decodeFrame, encodeFrame, type RawFrame } from '../../src/core/frame.js';
+import { createParser, encodeFrame, type Frame } from '../../src/core/frame.js';
 
-/** Runs payloads through our stream parser, as a connection does. */
-function parse(...chunks: (string | ArrayBuffer)[]): RawFrame[] {
-  const frames: RawFrame[] = [];
+/** Runs payloads through our stream parser, as a connection does (`escaped`: STOMP 1.2 negotiated). */
+function parse(escaped: boolean, ...chunks: (string | ArrayBuffer)[]): Frame[] {
+  const frames: Frame[] = [];
   const feed = createParser(
     (f) => frames.push(f),
     () => undefined,
+    () => escaped,
   );
   for (const chunk of chunks) feed(chunk);
   return frames;
 }
 
-/** What a parser reports for `chunks`: frames and heart-beats, in order. */
+/**
+ * What a parser reports for `chunks`: frames and heart-beats, in order. For
+ * stompjs's raw frames the first of repeated headers counts, as in ours.
+ */
 function events(chunks: (string | ArrayBuffer)[], stompjs: boolean): unknown[] {
   const seen: unknown[] = [];
-  const onFrame = (f: RawFrame): void => void seen.push({ command: f.command, headers: f.headers, body: [...(f.binaryBody ?? [])] });
   const onPing = (): void => void seen.push('ping');
   if (stompjs) {
-    const parser = new Parser(onFrame, onPing);
+    const parser = new Parser((f) => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of f.headers) if (!(name in headers)) headers[name] = value;
+      seen.push({ command: f.command, headers, body: [...(f.binaryBody ?? [])] });
+    }, onPing);
     for (const chunk of chunks) parser.parseChunk(chunk);
   } else {
-    const feed = createParser(onFrame, onPing);
+    const feed = createParser((f) => void seen.push({ command: f.command, headers: f.headers, body: [...f.binaryBody] }), onPing);
     for (const chunk of chunks) feed(chunk);
   }
   return seen;
@@ -58,7 +65,7 @@ describe('createParser', () => {
   it('keeps NUL bytes inside a body with content-length and reports EOLs between frames as pings', () => {
     expect(events(['\n', 'SEND\ncontent-length:2\n\n\0\0\0', '\r\n'], false)).toEqual([
       'ping',
-      { command: 'SEND', headers: [['content-length', '2']], body: [0, 0] },
+      { command: 'SEND', headers: { 'content-length': '2' }, body: [0, 0] },
       'ping',
     ]);
   });
@@ -85,20 +92,16 @@ describe('encodeFrame', () => {
     const body = new Uint8Array([0, 1, 2, 0, 255]);
     const { data } = encodeFrame('SEND', { destination: '/queue/b' }, body);
     expect(data).toBeInstanceOf(ArrayBuffer);
-    const [frame] = parse(data as ArrayBuffer);
+    const [frame] = parse(false, data as ArrayBuffer);
     expect(frame!.command).toBe('SEND');
-    expect(frame!.headers).toEqual([
-      ['destination', '/queue/b'],
-      ['content-length', '5'],
-    ]);
-    expect([...frame!.binaryBody!]).toEqual([0, 1, 2, 0, 255]);
+    expect(frame!.headers).toEqual({ destination: '/queue/b', 'content-length': '5' });
+    expect([...frame!.binaryBody]).toEqual([0, 1, 2, 0, 255]);
   });
 });
 
-describe('decodeFrame', () => {
+describe('received frames', () => {
   it('reads a MESSAGE split across chunks, text body decoded as UTF-8', () => {
-    const [raw] = parse('MESSAGE\nsubscription:sk-1\nmessage-id:7\n', 'content-type:text/plain\n\nné\0');
-    const frame = decodeFrame(raw!, true);
+    const frame = parse(true, 'MESSAGE\nsubscription:sk-1\nmessage-id:7\n', 'content-type:text/plain\n\nné\0')[0]!;
     expect(frame.command).toBe('MESSAGE');
     expect(frame.headers).toEqual({ subscription: 'sk-1', 'message-id': '7', 'content-type': 'text/plain' });
     expect(frame.body).toBe('né');
@@ -106,13 +109,12 @@ describe('decodeFrame', () => {
   });
 
   it('keeps the first of repeated headers (§"Repeated Header Entries") and unescapes values', () => {
-    const [raw] = parse('MESSAGE\nfoo:a\\cb\\nc\\\\n\nfoo:second\n\n\0');
-    expect(decodeFrame(raw!, true).headers.foo).toBe('a:b\nc\\n');
-    expect(decodeFrame(parse('MESSAGE\nfoo:a\\cb\n\n\0')[0]!, false).headers.foo).toBe('a\\cb');
+    expect(parse(true, 'MESSAGE\nfoo:a\\cb\\nc\\\\n\nfoo:second\n\n\0')[0]!.headers.foo).toBe('a:b\nc\\n');
+    expect(parse(false, 'MESSAGE\nfoo:a\\cb\n\n\0')[0]!.headers.foo).toBe('a\\cb');
   });
 
   it('does not unescape CONNECTED, and an empty body is an empty string', () => {
-    const frame = decodeFrame(parse('CONNECTED\nversion:1.2\nserver:x\\c1\n\n\0')[0]!, true);
+    const frame = parse(true, 'CONNECTED\nversion:1.2\nserver:x\\c1\n\n\0')[0]!;
     expect(frame.headers.server).toBe('x\\c1');
     expect(frame.body).toBe('');
   });
