@@ -51,8 +51,8 @@ export function classifyError(info: ErrorFrameInfo, connected: boolean): Session
 }
 
 const NO_CONNECTION = 'There is no underlying STOMP connection';
-/** Why a connection the application ended is gone (also the session's wording). */
-export const CLOSED_BY_APP = 'closed by the application';
+/** Why a connection the application ended is gone (the session ends its connection attempts with it too). */
+export const CLOSED_BY_APP: SessionError = { kind: 'closed', message: 'closed by the application' };
 const noop = (): void => undefined;
 
 /** One STOMP connection; made by {@link createConnection}. */
@@ -101,12 +101,12 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
   let escape = false;
   let negotiated: string | undefined;
   const subscriptions = new Map<string, (frame: Frame, acknowledge: Acknowledge) => void>();
+  /** Subscription ids this connection has UNSUBSCRIBEd (see isStaleSubscriptionError). */
+  const ended = new Set<string>();
   const timers: ReturnType<typeof setInterval>[] = [];
   let lastActivity = 0;
   /** Receipt ids written and not yet answered, oldest first (a Set keeps insertion order). */
   const unanswered = new Set<string>();
-  /** Subscription ids this connection has UNSUBSCRIBEd (see isStaleSubscriptionError). */
-  const ended = new Set<string>();
   let code: number | undefined;
   /** Resolves `disconnect()` once the socket is gone. */
   let onGone: () => void = noop;
@@ -301,7 +301,7 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
     terminate,
     async disconnect(timeoutMs) {
       if (closed) return;
-      failure ??= { kind: 'closed', message: CLOSED_BY_APP };
+      failure ??= CLOSED_BY_APP;
       let timer: ReturnType<typeof setTimeout> | undefined;
       await new Promise<void>((resolve) => {
         onGone = resolve;

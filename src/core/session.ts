@@ -55,22 +55,20 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   const storage = options.storage ?? memoryStorage();
   const prefix = options.storageKey ?? 'stompkit';
   const urlKey = typeof options.url === 'string' ? options.url : JSON.stringify(options.url);
+  const receiptTimeout = options.receiptTimeout ?? 15_000;
   const listeners = new Set<() => void>();
   const receipts = createReceipts(systemClock);
   const refusals = createSilentRefusals();
   const backoff = createBackoff({ ...options.reconnect }, systemClock);
   const memory = createTransportMemory(storage, prefix);
   const transactions = new Set<Transaction>();
-  const subscriptions = createSubscriptions({
-    debug: options.debug,
-    onHandlerError: options.onHandlerError,
-    onSubscriptionError: options.onSubscriptionError,
-  });
+  // Reads `debug`, `onHandlerError` and `onSubscriptionError` of the session's options.
+  const subscriptions = createSubscriptions(options);
   const outbox = createOutbox({
     storage,
     key: `${prefix}:outbox:${urlKey}`,
     receipts,
-    receiptTimeout: options.receiptTimeout ?? 15_000,
+    receiptTimeout,
     debug: options.debug,
   });
   let state: SessionState = Object.freeze({
@@ -194,7 +192,7 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     } finally {
       clearTimeout(headerTimer);
     }
-    if (current !== run) return { kind: 'closed', message: 'closed' };
+    if (current !== run) return CLOSED_BY_APP;
     return new Promise((resolve) => {
       let settled = false;
       const candidate: Connection = createConnection(
@@ -301,7 +299,7 @@ export function createStompSession(options: StompSessionOptions): StompSession {
 
   const shutdown = async (): Promise<void> => {
     halt();
-    trying?.terminate({ kind: 'closed', message: CLOSED_BY_APP });
+    trying?.terminate(CLOSED_BY_APP);
     // Receipts still count while DISCONNECT is under way: the broker answers
     // earlier frames first (STOMP 1.2 §"DISCONNECT").
     await connection?.disconnect(CLOSE_TIMEOUT);
@@ -346,7 +344,7 @@ export function createStompSession(options: StompSessionOptions): StompSession {
       const transaction = beginTransaction({
         link: connection,
         receipts,
-        receiptTimeout: options.receiptTimeout ?? 15_000,
+        receiptTimeout,
         newId: randomId,
         onEnd: (tx) => transactions.delete(tx),
       });

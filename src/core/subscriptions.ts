@@ -105,8 +105,6 @@ export interface Subscriptions {
   refused(receiptId: string, message: string): boolean;
   /** The link is gone; the broker forgot our subscriptions with it. */
   detach(): void;
-  /** Number of STOMP subscriptions (not handlers). */
-  readonly size: number;
 }
 
 export function createSubscriptions(options: SubscriptionsOptions = {}): Subscriptions {
@@ -208,9 +206,6 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
     },
     detach() {
       link = null;
-    },
-    get size() {
-      return entries.size;
     },
   };
 }
