@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type ViteDevServer } from 'vite';
+import type { Browser } from 'playwright-core';
 import { demoViteConfig, type DemoConfigOptions } from '../../demo/vite-config';
+import { launchChromium } from './chromium';
 
 export interface DemoServer {
   /** `http://127.0.0.1:<port>` */
@@ -33,6 +35,36 @@ export async function startDemo(options: DemoConfigOptions = {}): Promise<DemoSe
     async close() {
       await server.close();
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a scenario file shares: the demo and one Chromium, started before its tests and closed after. */
+export interface DemoFixture {
+  readonly demo: DemoServer;
+  readonly browser: Browser;
+}
+
+/** Registers `beforeAll`/`afterAll` that start the demo and Chromium for this file's tests. */
+export function useDemoInChromium(options: DemoConfigOptions = {}): DemoFixture {
+  let demo: DemoServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    demo = await startDemo(options);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+  return {
+    get demo() {
+      if (!demo) throw new Error('the demo is not started (used outside a test?)');
+      return demo;
+    },
+    get browser() {
+      if (!browser) throw new Error('Chromium is not started (used outside a test?)');
+      return browser;
     },
   };
 }

@@ -1,25 +1,14 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { collectErrors, launchChromium, newPage } from './chromium';
+import type { BrowserContext } from 'playwright-core';
+import { collectErrors, newPage } from './chromium';
 import { banner, openRoom, send, signIn, waitForMessage, waitForSession } from './demo-page';
-import { startDemo, type DemoServer } from './demo-server';
+import { useDemoInChromium } from './demo-server';
 
 // Scenario 2: WebSocket fails for the page (the page's socket to /ws is
 // closed as it opens, as a proxy that kills upgrades would), so the app falls
 // back to SockJS; the banner and the session state say which transport, and
 // chat works with a peer on plain WebSocket. Then HTTP streaming (and
 // EventSource) are refused too, and it works over long-polling.
-let demo: DemoServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  demo = await startDemo();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const fixture = useDemoInChromium();
 
 async function refuseWebSocket(context: BrowserContext): Promise<void> {
   await context.routeWebSocket(/\/ws$/, (ws) => ws.close({ code: 1006, reason: 'refused by test' }));
@@ -36,6 +25,7 @@ async function refuseStreaming(context: BrowserContext): Promise<string[]> {
 }
 
 test('WebSocket refused: connects over SockJS streaming, says so, and chat works', async () => {
+  const { demo, browser } = fixture;
   const carol = await newPage(browser);
   const dave = await newPage(browser);
   const errors = collectErrors(dave.page);
@@ -65,6 +55,7 @@ test('WebSocket refused: connects over SockJS streaming, says so, and chat works
 });
 
 test('WebSocket and streaming refused: works over xhr-polling', async () => {
+  const { demo, browser } = fixture;
   const erin = await newPage(browser);
   const frank = await newPage(browser);
   await refuseWebSocket(erin.context);

@@ -1,23 +1,12 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launchChromium, newPage } from './chromium';
+import type { BrowserContext } from 'playwright-core';
+import { newPage } from './chromium';
 import { banner, openRoom, queuedMessages, send, shownTexts, signIn, waitForMessage, waitForSession } from './demo-page';
-import { startDemo, type DemoServer } from './demo-server';
+import { useDemoInChromium } from './demo-server';
 
 // Scenario 4: the browser context goes offline (`setOffline`) and comes back.
 // Messages typed offline queue (pending) and are delivered on return; a page
 // reload while offline keeps them (the outbox is in localStorage).
-let demo: DemoServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  demo = await startDemo();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const fixture = useDemoInChromium();
 
 /**
  * Serve the app's own files from the test while the context is offline, as an
@@ -46,6 +35,7 @@ async function cacheAppShell(context: BrowserContext): Promise<void> {
 }
 
 test('offline and back: queued messages survive a reload and are delivered once, in order', async () => {
+  const { demo, browser } = fixture;
   const alice = await newPage(browser);
   const bob = await newPage(browser);
   await cacheAppShell(alice.context);

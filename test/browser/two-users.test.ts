@@ -1,5 +1,4 @@
-import type { Browser } from 'playwright-core';
-import { collectErrors, launchChromium, newPage } from './chromium';
+import { collectErrors, newPage } from './chromium';
 import {
   createRoom,
   onlineNames,
@@ -10,25 +9,15 @@ import {
   signIn,
   waitForMessage,
 } from './demo-page';
-import { startDemo, type DemoServer } from './demo-server';
+import { useDemoInChromium } from './demo-server';
 
 // Scenario 1: two people in two browser contexts (separate storage, separate
 // sessions) on the demo with the bundled broker: messages both ways, typing,
 // presence, unread counts.
-let demo: DemoServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  demo = await startDemo();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const fixture = useDemoInChromium();
 
 test('two people chat and see each other’s messages, typing and presence', async () => {
+  const { demo, browser } = fixture;
   const alice = await newPage(browser);
   const bob = await newPage(browser);
   const errors = [...[alice.page, bob.page].map(collectErrors)];
@@ -71,6 +60,7 @@ test('two people chat and see each other’s messages, typing and presence', asy
 });
 
 test('unread counts grow in a room someone else posts to, and clear once it is read', async () => {
+  const { demo, browser } = fixture;
   const alice = await newPage(browser);
   const bob = await newPage(browser);
   const errors = [alice.page, bob.page].map(collectErrors);
