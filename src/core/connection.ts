@@ -36,10 +36,10 @@ export interface ConnectionConfig {
 /**
  * What an ERROR before CONNECTED looks like when credentials were refused.
  * Brokers word it differently (RabbitMQ: "Bad CONNECT" / "Access refused for
- * user …"), so match the usual words in header and body.
+ * user …"), so match the usual words in header and body ("auth" covers
+ * "unauthorized" too).
  */
-const AUTH_ERROR =
-  /bad connect|access refused|access denied|auth|login|passcode|password|credential|token|unauthori[sz]ed|forbidden|permission denied/i;
+const AUTH_ERROR = /bad connect|access (refused|denied)|auth|login|pass(code|word)|credential|token|forbidden|permission denied/i;
 
 /** Classifies an ERROR frame: refused credentials stop reconnecting. */
 export function classifyError(info: ErrorFrameInfo, connected: boolean): SessionError {
@@ -320,7 +320,7 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
 
 /** Frames are logged whole; CONNECT carries secrets that must not reach logs. */
 export function redacting(debug: (message: string) => void): (message: string) => void {
-  return (message) => debug(message.replace(/^(passcode|authorization|token|access_token|x-token):.*$/gim, '$1:<redacted>'));
+  return (message) => debug(message.replace(/^(passcode|authorization|(access_|x-)?token):.*$/gim, '$1:<redacted>'));
 }
 
 /** What CONNECTED says (`h`, its headers; `beat`, its `heart-beat` parsed). */

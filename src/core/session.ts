@@ -106,9 +106,8 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     }
   };
 
-  outbox.onChange(() => {
-    if (outbox.pending !== state.pending) setState({ pending: outbox.pending });
-  });
+  // setState ignores a patch that changes nothing.
+  outbox.onChange(() => setState({ pending: outbox.pending }));
 
   function subscribe(listener: () => void): () => void;
   function subscribe(destination: string, handler: MessageHandler, headers?: Record<string, string>): () => void;
@@ -121,8 +120,8 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   }
 
   const connect = (): void => {
-    const { status } = state;
-    if (status === 'connecting' || status === 'connected' || status === 'reconnecting') return;
+    // Already under way (connecting, connected or reconnecting).
+    if (state.status !== 'idle' && state.status !== 'closed') return;
     closing = null;
     const current = ++run;
     listenToEnvironment();

@@ -118,33 +118,66 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
     to.subscribe(entry.id, entry.destination, headers, (raw, ack) => deliver(entry, to, raw, ack));
   };
 
-  const deliver = (entry: Entry, from: SubscriptionLink, raw: Frame, ack: Acknowledge): void => {
+  /** A MESSAGE (STOMP 1.2 §"MESSAGE") to the handlers of `entry`, unless it is a copy of one they had. */
+  const deliver = (entry: Entry, from: SubscriptionLink, frame: Frame, send: Acknowledge): void => {
     if (entries.get(entry.key) !== entry) return; // unsubscribed meanwhile
     const { seen, destination } = entry;
+    const { headers } = frame;
     const mode = entry.headers.ack;
     const acking = mode === 'client' || mode === 'client-individual';
-    const key = raw.headers[IDEMPOTENCY_HEADER];
-    const message = toIncoming(raw, ack, from, debug, (command) => {
-      if (key === undefined) return;
-      // A NACKed message must reach the application again when redelivered.
-      if (command === 'NACK') seen.forget(key);
-      else if (mode === 'client') seen.ackAll();
-      else seen.set(key, 'acked');
-    });
+    const key = headers[IDEMPOTENCY_HEADER];
+    const messageId = headers['message-id'] ?? '';
     if (key !== undefined) {
       const known = seen.get(key);
       // Drop a copy (a resend after a lost receipt) of what was delivered; but
       // a redelivery of a message the application never acknowledged is its
       // second chance, not a copy.
-      const copy = known === 'acked' || (known === 'delivered' && (!acking || raw.headers.redelivered !== 'true'));
+      const copy = known === 'acked' || (known === 'delivered' && (!acking || headers.redelivered !== 'true'));
       if (copy) {
         debug?.(`duplicate ${key} on ${destination} dropped`);
         // A dropped copy still has to be acknowledged or the broker redelivers it forever.
-        if (acking && from.connected) ack('ACK');
+        if (acking && from.connected) send('ACK');
         return;
       }
       seen.set(key, acking ? (known ?? 'delivered') : 'acked');
     }
+    const acknowledge: Acknowledge = (command, extra = {}) => {
+      // After a reconnect the broker redelivers unacknowledged messages itself;
+      // an ACK for the old connection has nowhere to go.
+      if (!from.connected) {
+        debug?.(`${command} for ${messageId} skipped: its connection is gone`);
+        return;
+      }
+      send(command, extra);
+      // Inside a transaction the ACK may still be aborted: it decides nothing yet.
+      if (key === undefined || extra.transaction !== undefined) return;
+      // A NACKed message must reach the application again when redelivered.
+      if (command === 'NACK') seen.forget(key);
+      else if (mode === 'client') seen.ackAll();
+      else seen.set(key, 'acked');
+    };
+    let json: unknown;
+    if (/^application\/json\b/i.test(headers['content-type'] ?? '')) {
+      try {
+        json = JSON.parse(frame.body);
+      } catch (error) {
+        debug?.(`MESSAGE ${messageId} says JSON but does not parse: ${String(error)}`);
+      }
+    }
+    const message: IncomingMessage & { [ACKNOWLEDGE]: Acknowledge } = {
+      destination: headers.destination ?? '',
+      headers,
+      get body() {
+        return frame.body;
+      },
+      binaryBody: frame.binaryBody,
+      json,
+      messageId,
+      ack: () => acknowledge('ACK'),
+      nack: () => acknowledge('NACK'),
+      [ACKNOWLEDGE]: acknowledge,
+    };
+    if (key !== undefined) message.idempotencyKey = key;
     for (const handler of [...entry.handlers.values()]) {
       try {
         handler(message);
@@ -233,50 +266,4 @@ export function checkHeaders(what: string, destination: string, headers: Record<
     clean[name] = value;
   }
   return clean;
-}
-
-/** Wraps a MESSAGE frame (STOMP 1.2 §"MESSAGE") for handlers. */
-export function toIncoming(
-  raw: Frame,
-  send: Acknowledge,
-  link: SubscriptionLink,
-  debug?: (m: string) => void,
-  onAcknowledge?: (command: 'ACK' | 'NACK') => void,
-): IncomingMessage {
-  const { headers } = raw;
-  const acknowledge: Acknowledge = (command, extra = {}) => {
-    // After a reconnect the broker redelivers unacknowledged messages itself;
-    // an ACK for the old connection has nowhere to go.
-    if (!link.connected) {
-      debug?.(`${command} for ${headers['message-id']} skipped: its connection is gone`);
-      return;
-    }
-    send(command, extra);
-    // Inside a transaction the ACK may still be aborted: it decides nothing yet.
-    if (extra.transaction === undefined) onAcknowledge?.(command);
-  };
-  let json: unknown;
-  if (/^application\/json\b/i.test(headers['content-type'] ?? '')) {
-    try {
-      json = JSON.parse(raw.body);
-    } catch (error) {
-      debug?.(`MESSAGE ${headers['message-id']} says JSON but does not parse: ${String(error)}`);
-    }
-  }
-  const message: IncomingMessage & { [ACKNOWLEDGE]: Acknowledge } = {
-    destination: headers.destination ?? '',
-    headers,
-    get body() {
-      return raw.body;
-    },
-    binaryBody: raw.binaryBody,
-    json,
-    messageId: headers['message-id'] ?? '',
-    ack: () => acknowledge('ACK'),
-    nack: () => acknowledge('NACK'),
-    [ACKNOWLEDGE]: acknowledge,
-  };
-  const key = headers[IDEMPOTENCY_HEADER];
-  if (key !== undefined) message.idempotencyKey = key;
-  return message;
 }
