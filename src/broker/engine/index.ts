@@ -49,7 +49,7 @@ export const systemClock: EngineClock = {
   clearInterval: (h) => globalThis.clearInterval(h as ReturnType<typeof globalThis.setInterval>),
 };
 
-/** How often streams with `x-max-age` are swept. */
+/** How often streams (`x-max-age`) and queues (`x-message-ttl`, `x-expires`) are swept. */
 const EXPIRY_SWEEP_MS = 1000;
 
 const VERSION = '0.1.0';
@@ -64,8 +64,8 @@ class Engine implements BrokerEngine {
   constructor(options: EngineOptions) {
     const log = options.log ?? (() => {});
     this.store = options.store ?? createMemoryStore();
-    const router = new Router(this.store, log);
     const clock = options.clock ?? systemClock;
+    const router = new Router(this.store, log, () => clock.now());
     this.ctx = {
       router,
       limits: { ...DEFAULT_LIMITS, ...options.limits },

@@ -30,9 +30,10 @@ export function createMemoryStore(): MessageStore {
       }));
     },
     async declare(declaration: QueueDeclaration): Promise<void> {
-      if (!queues.has(declaration.name)) {
-        queues.set(declaration.name, { declaration, messages: new Map(), nextOffset: 0 });
-      }
+      const q = queues.get(declaration.name);
+      // A queue deleted (x-expires) and declared anew may have other arguments; the file store keeps the latest too.
+      if (q) q.declaration = declaration;
+      else queues.set(declaration.name, { declaration, messages: new Map(), nextOffset: 0 });
     },
     async append(queue: string, message: StoredMessage): Promise<void> {
       const q = held(queue);

@@ -15,6 +15,13 @@
  *   connection dies. (RabbitMQ lets the connection that declared a queue
  *   skip the headers afterwards; we always require them, which is the
  *   stricter, portable subset.) A differing `x-max-age` is accepted.
+ * - Classic queues: `x-expires`, `x-message-ttl`, `x-max-length`,
+ *   `x-max-length-bytes` are compared the same way, in that order. Missing
+ *   on one side: "... inequivalent arg 'x-max-length' for queue 'q' in vhost
+ *   '/': received none but current is the value '2' of type 'long'" (or
+ *   "received the value '3' of type 'long' but current is none"); both set:
+ *   "... inequivalent arg 'x-message-ttl' ...: received '500' but current is
+ *   '400'". (RabbitMQ again lets the declaring connection differ.)
  * - Declaration headers are passed through to MESSAGE frames like any
  *   other header.
  * - RabbitMQ 3.10.8 STOMP maps `x-max-length-bytes` to a queue argument but
@@ -37,7 +44,7 @@ import type {
 import { Entry } from './message.js';
 import { StompError } from './frame.js';
 import { TopicExchange } from './topic.js';
-import { ClassicQueue } from './queue.js';
+import { CLASSIC_ARGS, ClassicQueue, NO_LIMITS, classicLimits } from './queue.js';
 import { StreamQueue } from './stream.js';
 import { QueueStore } from './persistence.js';
 
@@ -46,7 +53,14 @@ export type Queue = ClassicQueue | StreamQueue;
 export type Target = { kind: 'topic'; key: string } | { kind: 'queue'; name: string };
 
 /** Queue arguments kept from declaration headers. */
-const ARG_NAMES = ['x-max-length-bytes', 'x-max-age', 'x-max-length', 'x-stream-max-segment-size-bytes'];
+const ARG_NAMES = [
+  'x-max-length-bytes',
+  'x-max-age',
+  'x-max-length',
+  'x-stream-max-segment-size-bytes',
+  'x-message-ttl',
+  'x-expires',
+];
 
 /** Parse a destination header; throws ERROR `Unknown destination` for anything else. */
 export function resolveDestination(destination: string): Target {
@@ -61,6 +75,10 @@ export function resolveDestination(destination: string): Target {
     `'${destination}' is not a valid destination.\nValid destination types are: /topic, /queue.\n`,
   );
 }
+
+/** RabbitMQ's rendering of a queue argument in an inequivalence error. */
+const argValue = (value: string | undefined, type: string): string =>
+  value === undefined ? 'none' : `the value '${value}' of type '${type}'`;
 
 const flag = (value: string | undefined, fallback: boolean): boolean =>
   value === undefined ? fallback : value === 'true';
@@ -90,6 +108,8 @@ export class Router {
   constructor(
     private readonly store: MessageStore,
     private readonly log: (message: string) => void,
+    /** The engine clock (`x-message-ttl`, `x-expires`). */
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Rebuild queues from the store at start-up. */
@@ -113,7 +133,8 @@ export class Router {
    */
   declare(name: string, headers: Readonly<Record<string, string>>): Queue {
     const wanted = declarationFrom(name, headers);
-    const existing = this.queues.get(name);
+    if (wanted.type === 'classic') classicLimits(name, wanted.args);
+    const existing = this.live(name);
     if (!existing) {
       // RabbitMQ finding: a non-durable (hence auto-deleting) stream is refused with this wording.
       if (wanted.type === 'stream' && (!wanted.durable || wanted.autoDelete)) {
@@ -150,7 +171,39 @@ export class Router {
         `RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '${name}' in vhost '/'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.`,
       );
     }
+    if (existing.kind === 'queue') {
+      for (const arg of CLASSIC_ARGS) {
+        const current = have.args[arg] === undefined ? undefined : String(Number(have.args[arg]));
+        const received = headers[arg] === undefined ? undefined : String(Number(headers[arg]));
+        if (current === received) continue;
+        const detail =
+          current !== undefined && received !== undefined
+            ? `received '${received}' but current is '${current}'`
+            : `received ${argValue(received, 'long')} but current is ${argValue(current, 'long')}`;
+        throw new StompError(
+          'precondition_failed',
+          `PRECONDITION_FAILED - inequivalent arg '${arg}' for queue '${name}' in vhost '/': ${detail}`,
+        );
+      }
+      existing.touch();
+    }
     return existing;
+  }
+
+  /** The queue named `name`, deleting it first if `x-expires` ran out since the last sweep. */
+  private live(name: string): Queue | undefined {
+    const q = this.queues.get(name);
+    if (q?.kind === 'queue' && q.expiredAt(this.now())) {
+      this.remove(q);
+      return undefined;
+    }
+    return q;
+  }
+
+  /** Delete a classic queue with what it holds. */
+  private remove(q: ClassicQueue): void {
+    q.purge();
+    if (this.queues.get(q.declaration.name) === q) this.queues.delete(q.declaration.name);
   }
 
   /** Store and route a message to a queue; resolves when stored (durable) or at once. */
@@ -171,9 +224,21 @@ export class Router {
     return this.topics.publish(key, new Entry({ offset: 0, timestamp: now, headers, body }, `/topic/${key}`));
   }
 
-  /** Streams with `x-max-age`: drop what aged out. Called periodically. */
+  /**
+   * Called periodically: streams with `x-max-age` drop what aged out, queues
+   * with `x-message-ttl` drop expired messages, unused queues past
+   * `x-expires` are deleted.
+   */
   expire(now: number): void {
-    for (const q of this.queues.values()) if (q.kind === 'stream' && q.hasMaxAge) q.enforceRetention(now);
+    for (const q of this.queues.values()) {
+      if (q.kind === 'stream') {
+        if (q.hasMaxAge) q.enforceRetention(now);
+      } else if (q.expiredAt(now)) {
+        this.remove(q);
+      } else if (q.hasMessageTtl) {
+        q.dropExpired();
+      }
+    }
   }
 
   stats(): DestinationStats[] {
@@ -187,10 +252,28 @@ export class Router {
     const q: Queue =
       declaration.type === 'stream'
         ? new StreamQueue(declaration, store, this.log, nextOffset)
-        : new ClassicQueue(declaration, store, this.log, (unused) => {
-            if (this.queues.get(declaration.name) === unused) this.queues.delete(declaration.name);
-          });
+        : new ClassicQueue(
+            declaration,
+            store,
+            this.log,
+            (unused) => {
+              if (this.queues.get(declaration.name) === unused) this.queues.delete(declaration.name);
+            },
+            this.limitsOf(declaration, declare),
+            this.now,
+          );
     this.queues.set(declaration.name, q);
     return q;
+  }
+
+  /** A new declaration was checked by `declare`; one restored from an older store may not parse: log, enforce nothing. */
+  private limitsOf(declaration: QueueDeclaration, checked: boolean) {
+    if (checked) return classicLimits(declaration.name, declaration.args);
+    try {
+      return classicLimits(declaration.name, declaration.args);
+    } catch (err) {
+      this.log(`queue ${declaration.name}: stored arguments ignored: ${err instanceof StompError ? err.detail : String(err)}`);
+      return NO_LIMITS;
+    }
   }
 }

@@ -24,3 +24,14 @@ test('writing to an undeclared queue or a closed store fails', async () => {
   await s.close();
   await expect(s.append('q', msg(0))).rejects.toThrow(/closed/);
 });
+
+test('a re-declaration replaces the declaration and keeps the messages (like the file store)', async () => {
+  const s = createMemoryStore();
+  await s.declare(decl);
+  await s.append('q', msg(0));
+  const again = { ...decl, args: { 'x-max-length': '5' } };
+  await s.declare(again);
+  const [q] = await s.load();
+  expect(q.declaration).toEqual(again);
+  expect(q.messages.map((m) => m.offset)).toEqual([0]);
+});

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createMemoryStore } from '../../../src/broker/engine/index.js';
-import { FakeClient, dec, engine, flush } from './harness.js';
+import { FakeClient, ManualClock, dec, engine, flush } from './harness.js';
 
 async function setup() {
   const e = await engine();
@@ -179,5 +179,173 @@ describe('classic queues', () => {
     c.frame('SEND', { destination: '/queue/nd', durable: 'false' }, 'x');
     await e1.close();
     expect(await store.load()).toEqual([]);
+  });
+});
+
+describe('queue arguments (RabbitMQ 3.10 behaviour, see queue.ts)', () => {
+  async function withArgs(args: Record<string, string>, store = createMemoryStore()) {
+    const clock = new ManualClock();
+    const e = await engine({ clock, store });
+    const pub = new FakeClient(e);
+    pub.connect();
+    const send = (...bodies: string[]) => {
+      for (const b of bodies) pub.frame('SEND', { destination: '/queue/q', ...args }, b);
+    };
+    const consumer = (more: Record<string, string> = {}) => {
+      const c = new FakeClient(e);
+      c.connect();
+      c.frame('SUBSCRIBE', { id: 's', destination: '/queue/q', ...args, ...more });
+      return c;
+    };
+    const depth = () => e.stats().destinations.find((d) => d.destination === '/queue/q')?.depth;
+    return { e, clock, store, pub, send, consumer, depth };
+  }
+  const CLIENT_1 = { ack: 'client-individual', 'prefetch-count': '1' };
+
+  test('x-max-length drops the oldest ready messages; unacked ones do not count', async () => {
+    const { e, send, consumer } = await withArgs({ 'x-max-length': '2' });
+    send('m0', 'm1', 'm2', 'm3', 'm4');
+    const c = consumer(CLIENT_1);
+    expect(c.bodies()).toEqual(['m3']); // m4 waits; m3 is unacked
+    send('m5', 'm6', 'm7');
+    for (let i = 0; i < 3; i++) {
+      const last = c.frames.filter((f) => f.command === 'MESSAGE').pop();
+      c.frame('ACK', { id: last?.headers['ack'] ?? '' });
+    }
+    expect(c.bodies()).toEqual(['m3', 'm6', 'm7']);
+    await e.close();
+  });
+
+  test('a NACKed message goes back to the head, where drop-head removes it first', async () => {
+    const { e, send, consumer } = await withArgs({ 'x-max-length': '1' });
+    const c = consumer(CLIENT_1);
+    send('m0', 'm1', 'm2');
+    const [m0] = c.take('MESSAGE');
+    c.frame('NACK', { id: m0.headers['ack'] });
+    expect(c.bodies()).toEqual(['m2']);
+    await e.close();
+  });
+
+  test('x-max-length-bytes counts ready bodies; a message over the limit drops itself', async () => {
+    const { e, send, consumer, depth } = await withArgs({ 'x-max-length-bytes': '9' });
+    send('aaaa', 'bbbb', 'cccc');
+    expect(depth()).toBe(2);
+    send('dddddddddddd');
+    expect(depth()).toBe(0);
+    send('eeee');
+    expect(consumer().bodies()).toEqual(['eeee']);
+    await e.close();
+  });
+
+  test('x-max-length:0 keeps only what a consumer takes at once', async () => {
+    const { e, send, consumer } = await withArgs({ 'x-max-length': '0' });
+    send('lost');
+    const c = consumer();
+    send('taken');
+    expect(c.bodies()).toEqual(['taken']);
+    await e.close();
+  });
+
+  test('dropped messages of a durable queue leave the store', async () => {
+    const { e, store, send } = await withArgs({ 'x-max-length': '1' });
+    send('m0', 'm1', 'm2');
+    await flush();
+    const [q] = await store.load();
+    expect(q.messages.map((m) => dec.decode(m.body))).toEqual(['m2']);
+    await e.close();
+  });
+
+  test('x-message-ttl: an expired message is never delivered, even before the sweep runs', async () => {
+    const { e, clock, send, consumer } = await withArgs({ 'x-message-ttl': '400' });
+    send('old0', 'old1');
+    clock.advance(400); // expired; the 1 s sweep has not run yet
+    send('fresh');
+    expect(consumer().bodies()).toEqual(['fresh']);
+    await e.close();
+  });
+
+  test('x-message-ttl: a message held unacked past its TTL and NACKed is dropped', async () => {
+    const { e, clock, send, consumer } = await withArgs({ 'x-message-ttl': '400' });
+    const c = consumer(CLIENT_1);
+    send('m0', 'm1');
+    const [m0] = c.take('MESSAGE');
+    clock.advance(100);
+    send('m2');
+    clock.advance(350); // m0 and m1 are 450 ms old, m2 350 ms
+    c.frame('NACK', { id: m0.headers['ack'] });
+    expect(c.bodies()).toEqual(['m2']);
+    await e.close();
+  });
+
+  test('x-message-ttl:0 delivers only to a consumer waiting for it', async () => {
+    const { e, send, consumer, depth } = await withArgs({ 'x-message-ttl': '0' });
+    send('lost');
+    expect(depth()).toBe(0);
+    const c = consumer(CLIENT_1);
+    send('taken', 'no credit');
+    expect(c.bodies()).toEqual(['taken']);
+    expect(depth()).toBe(1); // the unacked one
+    await e.close();
+  });
+
+  test('the sweep drops expired messages from depth and the store', async () => {
+    const { e, clock, store, send, depth } = await withArgs({ 'x-message-ttl': '1500' });
+    send('m0');
+    clock.advance(1000);
+    send('m1');
+    expect(depth()).toBe(2);
+    clock.advance(1000); // sweep at 2 s: m0 is 2000 ms old, m1 1000 ms
+    expect(depth()).toBe(1);
+    await flush();
+    expect((await store.load())[0].messages.map((m) => dec.decode(m.body))).toEqual(['m1']);
+    await e.close();
+  });
+
+  test('expired messages stay expired after a restart (the timestamp is stored)', async () => {
+    const store = createMemoryStore();
+    const first = await withArgs({ 'x-message-ttl': '1000' }, store);
+    first.send('m0');
+    await flush();
+    await first.e.close();
+    const clock = new ManualClock();
+    clock.time = first.clock.time + 5000;
+    const e2 = await engine({ clock, store });
+    const c = new FakeClient(e2);
+    c.connect();
+    c.frame('SUBSCRIBE', { id: 's', destination: '/queue/q', 'x-message-ttl': '1000' });
+    expect(c.bodies()).toEqual([]);
+    await e2.close();
+  });
+
+  test('x-expires: an unused queue is deleted; declaring or consuming keeps it', async () => {
+    const { e, clock, pub, send, consumer } = await withArgs({ 'x-expires': '5000', 'x-max-length': '1' });
+    const listed = () => e.stats().destinations.some((d) => d.destination === '/queue/q');
+    send('m0');
+    clock.advance(4000);
+    send('m1'); // a SEND to /queue/ re-declares: the lease starts again
+    clock.advance(4000);
+    expect(listed()).toBe(true);
+    const c = consumer();
+    expect(c.bodies()).toEqual(['m1']);
+    clock.advance(60_000);
+    expect(listed()).toBe(true); // in use
+    c.frame('UNSUBSCRIBE', { id: 's' });
+    clock.advance(5000);
+    expect(listed()).toBe(false);
+    // Gone: a declaration without the old arguments is a new queue, not an inequivalent one.
+    pub.frame('SEND', { destination: '/queue/q', receipt: 'r' }, 'new');
+    await flush(); // a durable queue's RECEIPT waits for the store
+    expect(pub.last()).toMatchObject({ command: 'RECEIPT' });
+    await e.close();
+  });
+
+  test('x-expires is exact between sweeps: a declaration right at the deadline finds no queue', async () => {
+    const { e, clock, pub, send } = await withArgs({ 'x-expires': '1500' });
+    send('m0');
+    clock.advance(1500); // the sweep ran at 1 s, the next is at 2 s
+    pub.frame('SEND', { destination: '/queue/q', receipt: 'r' }, 'x');
+    await flush();
+    expect(pub.last()).toMatchObject({ command: 'RECEIPT' });
+    await e.close();
   });
 });

@@ -68,4 +68,32 @@ describe('declarations', () => {
     expect(thrown(() => r.declare('t', { ...STREAM, 'x-max-age': 'forever' })).message).toBe('precondition_failed');
     expect(thrown(() => r.declare('u', { ...STREAM, 'x-max-length-bytes': '1e3' })).message).toBe('precondition_failed');
   });
+  test('queue arguments are compared on re-declaration, in RabbitMQ order and wording', () => {
+    const r = router();
+    const ARGS = { 'x-expires': '3000', 'x-message-ttl': '1000', 'x-max-length': '5', 'x-max-length-bytes': '100' };
+    r.declare('q', ARGS);
+    expect(r.declare('q', { ...ARGS, 'x-max-length': '05' })).toBeDefined(); // the same long
+    const detail = (h: Record<string, string>) => thrown(() => r.declare('q', h)).detail;
+    const prefix = "PRECONDITION_FAILED - inequivalent arg";
+    expect(detail({})).toBe(`${prefix} 'x-expires' for queue 'q' in vhost '/': received none but current is the value '3000' of type 'long'`);
+    expect(detail({ 'x-expires': '3000' })).toMatch(/'x-message-ttl' .* received none but current is the value '1000'/);
+    expect(detail({ ...ARGS, 'x-max-length': '6' })).toBe(`${prefix} 'x-max-length' for queue 'q' in vhost '/': received '6' but current is '5'`);
+    const withoutBytes = Object.fromEntries(Object.entries(ARGS).filter(([k]) => k !== 'x-max-length-bytes'));
+    expect(detail(withoutBytes)).toMatch(/'x-max-length-bytes' .* received none but current is the value '100'/);
+    r.declare('plain', {});
+    expect(thrown(() => r.declare('plain', { 'x-max-length': '3' })).detail).toBe(
+      `${prefix} 'x-max-length' for queue 'plain' in vhost '/': received the value '3' of type 'long' but current is none`,
+    );
+  });
+  test('queue arguments must be integers; negative ones and x-expires:0 are refused', () => {
+    const r = router();
+    expect(thrown(() => r.declare('a', { 'x-max-length': 'abc' })).message).toBe('Processing error');
+    expect(thrown(() => r.declare('a', { 'x-message-ttl': '1.5' })).message).toBe('Processing error');
+    expect(thrown(() => r.declare('a', { 'x-max-length': '-1' }))).toMatchObject({
+      message: 'precondition_failed',
+      detail: "PRECONDITION_FAILED - invalid arg 'x-max-length' for queue 'a' in vhost '/': {value_negative,-1}",
+    });
+    expect(thrown(() => r.declare('a', { 'x-expires': '0' })).detail).toMatch(/\{value_zero,0\}$/);
+    expect(r.declare('a', { 'x-message-ttl': '0', 'x-max-length': '0' })).toBeDefined();
+  });
 });
