@@ -1,11 +1,27 @@
 /**
  * Client frames (STOMP 1.2 §"Client Frames"): what each command does to the
  * router, the subscriptions and the transactions of one connection.
+ *
+ * RabbitMQ 3.10.8 findings on `/temp-queue/` mirrored here (raw STOMP):
+ * - A SEND with `reply-to:/temp-queue/foo` (to any destination) creates a
+ *   private queue `amq.gen-<22 base64url chars>` for the sending connection
+ *   and the receiver sees `reply-to:/reply-queue/amq.gen-…`. Later SENDs
+ *   with the same `/temp-queue/foo` reuse that queue; another name gets
+ *   another queue.
+ * - Replies sent to that `/reply-queue/` reach the requester without any
+ *   SUBSCRIBE: MESSAGE `subscription:/temp-queue/foo`,
+ *   `destination:/queue/amq.gen-…`, `message-id:T_/temp-queue/foo@@<session>@@<n>`,
+ *   no `ack` header (auto ack). The queue goes with the connection; a reply
+ *   sent after that is dropped silently (RECEIPT, no ERROR).
+ * - SUBSCRIBE or SEND to `/temp-queue/foo` itself: ERROR `Invalid
+ *   destination`, "'/temp-queue/foo' is not a valid destination for
+ *   'SUBSCRIBE'" (or 'SEND'). `reply-to:/temp-queue/` (no name): ERROR
+ *   `Processing error`. Other `reply-to` values pass through unchanged.
  */
 import type { AuthResult, DestinationAction } from './types.js';
 import { type Frame, StompError } from './frame.js';
 import type { AckMode } from './message.js';
-import { type Target, resolveDestination } from './router.js';
+import { type Target, canonicalDestination, invalidDestination, resolveDestination } from './router.js';
 import { parseOffsetSpec } from './stream.js';
 import { Subscription, parseAckTag } from './subscription.js';
 import type { Connection } from './connection.js';
@@ -33,6 +49,8 @@ const isPromise = <T>(v: T | Promise<T>): v is Promise<T> =>
 export class Commands {
   /** Authorization answers per action+destination, so hot paths skip the hook. */
   private readonly allowed = new Map<string, boolean>();
+  /** `/temp-queue/<name>` → this connection's private queue and its implicit subscription. */
+  private readonly temps = new Map<string, { queue: string; sub: Subscription }>();
 
   constructor(private readonly conn: Connection) {}
 
@@ -130,6 +148,7 @@ export class Commands {
     const conn = this.conn;
     const destination = required(frame, 'destination');
     const target = resolveDestination(destination);
+    if (target.kind === 'temp') throw invalidDestination(destination, 'SEND');
     const claimed = frame.headers['user-id'];
     if (claimed !== undefined && claimed !== conn.user) {
       throw new StompError(
@@ -144,7 +163,11 @@ export class Commands {
     // Issue 3: receivers can trust `user-id` because the broker stamps it. (RabbitMQ only checks
     // a `user-id` the sender set and passes it on; it adds none, so portable senders set it.)
     if (conn.user !== undefined) headers['user-id'] = conn.user;
-    return this.authorized('send', destination, () => {
+    return this.authorized('send', canonicalDestination(target, destination), () => {
+      const replyTo = headers['reply-to'];
+      if (replyTo !== undefined && replyTo.startsWith('/temp-queue/')) {
+        headers['reply-to'] = `/reply-queue/${this.tempQueue(replyTo)}`;
+      }
       const publish = this.publisher(target, frame, headers);
       if (tx !== undefined) {
         conn.transactions.add(tx, publish);
@@ -156,7 +179,11 @@ export class Commands {
   }
 
   /** Validate now (declaration), publish later (now or at COMMIT). */
-  private publisher(target: Target, frame: Frame, headers: Record<string, string>): () => Promise<void> | undefined {
+  private publisher(
+    target: Exclude<Target, { kind: 'temp' }>,
+    frame: Frame,
+    headers: Record<string, string>,
+  ): () => Promise<void> | undefined {
     const { router, clock } = this.conn.ctx;
     if (target.kind === 'topic') {
       return () => {
@@ -164,8 +191,43 @@ export class Commands {
         return undefined;
       };
     }
+    if (target.kind === 'existing') {
+      // Looked up when published (at COMMIT in a transaction); a missing queue drops the message.
+      return () => {
+        const queue = router.find(target.name);
+        return queue && router.publishToQueue(queue, headers, frame.body, clock.now());
+      };
+    }
     const queue = router.declare(target.name, frame.headers);
     return () => router.publishToQueue(queue, headers, frame.body, clock.now());
+  }
+
+  /** The queue behind this connection's `reply-to:/temp-queue/<name>`, created with its subscription on first use. */
+  private tempQueue(replyTo: string): string {
+    const conn = this.conn;
+    if (replyTo.length === '/temp-queue/'.length) {
+      throw new StompError('Processing error', `Processing error - invalid reply-to "${replyTo}"`);
+    }
+    const known = this.temps.get(replyTo);
+    // Still ours unless the client UNSUBSCRIBEd `/temp-queue/<name>` (that deletes the queue).
+    if (known && conn.subscriptions.get(replyTo) === known.sub) return known.queue;
+    if (conn.subscriptions.has(replyTo)) {
+      throw new StompError('Duplicated subscription identifier', `A subscription identified by 'T_${replyTo}' already exists.`);
+    }
+    if (conn.subscriptions.size >= conn.ctx.limits.maxSubscriptionsPerConnection) {
+      throw new StompError(
+        'Too many subscriptions',
+        `A connection may hold at most ${conn.ctx.limits.maxSubscriptionsPerConnection} subscriptions (temp queues included)`,
+      );
+    }
+    const queue = conn.ctx.router.createTemp(conn);
+    const name = queue.declaration.name;
+    const sub = new Subscription(conn, replyTo, replyTo, { kind: 'existing', name }, 'auto', 0);
+    sub.source = queue;
+    conn.subscriptions.set(replyTo, sub);
+    this.temps.set(replyTo, { queue: name, sub });
+    queue.subscribe(sub);
+    return name;
   }
 
   private subscribe(frame: Frame): Promise<void> | void {
@@ -190,7 +252,8 @@ export class Commands {
     }
     const prefetch = prefetchHeader === undefined ? 0 : Number(prefetchHeader);
     const target = resolveDestination(destination);
-    return this.authorized('subscribe', destination, () => {
+    if (target.kind === 'temp') throw invalidDestination(destination, 'SUBSCRIBE');
+    return this.authorized('subscribe', canonicalDestination(target, destination), () => {
       const sub = new Subscription(conn, id, destination, target, ack as AckMode, prefetch);
       const router = conn.ctx.router;
       if (target.kind === 'topic' && ack === 'auto') {
@@ -209,18 +272,19 @@ export class Commands {
         held.queue.subscribe(sub);
         return;
       }
-      const queue = router.declare(target.name, frame.headers);
+      const queue = target.kind === 'queue' ? router.declare(target.name, frame.headers) : router.existing(target.name, conn);
       if (queue.kind === 'stream') {
+        const name = queue.declaration.name;
         if (prefetch === 0) {
           throw new StompError(
             'precondition_failed',
-            `PRECONDITION_FAILED - consumer prefetch count is not set for 'queue '${target.name}' in vhost '/''`,
+            `PRECONDITION_FAILED - consumer prefetch count is not set for 'queue '${name}' in vhost '/''`,
           );
         }
         if (ack === 'auto') {
           throw new StompError(
             'Processing error',
-            `automatic acknowledgement not supported by stream queues queue '${target.name}' in vhost '/'`,
+            `automatic acknowledgement not supported by stream queues queue '${name}' in vhost '/'`,
           );
         }
         const spec = parseOffsetSpec(frame.headers['x-stream-offset']);

@@ -1,10 +1,14 @@
 /**
  * Destinations (RabbitMQ STOMP dialect): `/topic/<key>` and `/queue/<name>`,
- * the latter a classic queue or, declared with `x-queue-type:stream`, a stream.
+ * the latter a classic queue or, declared with `x-queue-type:stream`, a
+ * stream; `/amq/queue/<name>` and `/reply-queue/<name>` (an existing queue,
+ * never declared), `/exchange/amq.topic/<key>` (the same as `/topic/<key>`),
+ * and `/temp-queue/<name>` as a `reply-to` (see commands.ts).
  *
  * RabbitMQ 3.10 findings mirrored here:
  * - Any other prefix: ERROR `message:Unknown destination`, body "'/x' is not
- *   a valid destination." plus the list of valid types.
+ *   a valid destination.\nValid destination types are: /temp-queue,
+ *   /exchange, /topic, /queue, /amq/queue, /reply-queue/."
  * - Every SEND and SUBSCRIBE to `/queue/<name>` (re)declares the queue from
  *   its headers (`x-queue-type`, `durable`, `auto-delete`, `x-max-age`, ...).
  *   A declaration whose `x-queue-type` differs from the existing queue's —
@@ -33,6 +37,19 @@
  *   'auto_delete' ... received 'true' but current is 'false'"); `durable:false`
  *   on a durable queue gets `resource_locked` (RabbitMQ makes non-durable
  *   STOMP queues exclusive).
+ * - Declaring `/queue/amq.<anything>`: ERROR `access_refused`,
+ *   "ACCESS_REFUSED - queue name 'amq.gen-x' contains reserved prefix 'amq.*'".
+ * - `/amq/queue/<name>` ignores declaration headers. SUBSCRIBE to a missing
+ *   queue: ERROR `not_found`, "NOT_FOUND - no queue 'q' in vhost '/'"; SEND
+ *   to a missing queue is dropped silently (RECEIPT, no ERROR: it is an AMQP
+ *   publish to the default exchange). `/reply-queue/<name>` behaves the
+ *   same way for both. MESSAGE frames of either say `destination:/queue/<name>`.
+ * - SUBSCRIBE to another connection's temp queue (by `/amq/queue/amq.gen-…`):
+ *   ERROR `resource_locked` (the text below); SEND to it is delivered.
+ * - `/exchange/amq.topic/<key>` is `/topic/<key>` both ways; MESSAGE frames
+ *   say `destination:/topic/<key>`. Any other exchange name: ERROR
+ *   `not_found`, "NOT_FOUND - no exchange 'x' in vhost '/'". (RabbitMQ has
+ *   `amq.direct`, `amq.fanout`, ... too; this broker only `amq.topic`.)
  */
 import type {
   DestinationStats,
@@ -50,7 +67,15 @@ import { QueueStore } from './persistence.js';
 
 export type Queue = ClassicQueue | StreamQueue;
 
-export type Target = { kind: 'topic'; key: string } | { kind: 'queue'; name: string };
+export type Target =
+  /** `/topic/<key>`, `/exchange/amq.topic/<key>`. */
+  | { kind: 'topic'; key: string }
+  /** `/queue/<name>`: declared from the frame's headers. */
+  | { kind: 'queue'; name: string }
+  /** `/amq/queue/<name>`, `/reply-queue/<name>`: an existing queue. */
+  | { kind: 'existing'; name: string }
+  /** `/temp-queue/<name>`: only valid as a `reply-to`. */
+  | { kind: 'temp'; name: string };
 
 /** Queue arguments kept from declaration headers. */
 const ARG_NAMES = [
@@ -62,23 +87,69 @@ const ARG_NAMES = [
   'x-expires',
 ];
 
+const PREFIXES: ReadonlyArray<[string, Target['kind']]> = [
+  ['/topic/', 'topic'],
+  ['/queue/', 'queue'],
+  ['/amq/queue/', 'existing'],
+  ['/reply-queue/', 'existing'],
+  ['/temp-queue/', 'temp'],
+];
+
+const unknownDestination = (destination: string): StompError =>
+  new StompError(
+    'Unknown destination',
+    `'${destination}' is not a valid destination.\nValid destination types are: /temp-queue, /exchange, /topic, /queue, /amq/queue, /reply-queue/.\n`,
+  );
+
 /** Parse a destination header; throws ERROR `Unknown destination` for anything else. */
 export function resolveDestination(destination: string): Target {
-  if (destination.startsWith('/topic/') && destination.length > 7) {
-    return { kind: 'topic', key: destination.slice(7) };
+  for (const [prefix, kind] of PREFIXES) {
+    if (destination.startsWith(prefix) && destination.length > prefix.length) {
+      const rest = destination.slice(prefix.length);
+      return kind === 'topic' ? { kind, key: rest } : { kind, name: rest };
+    }
   }
-  if (destination.startsWith('/queue/') && destination.length > 7) {
-    return { kind: 'queue', name: destination.slice(7) };
+  if (destination.startsWith('/exchange/')) {
+    const rest = destination.slice(10);
+    const slash = rest.indexOf('/');
+    const exchange = slash < 0 ? rest : rest.slice(0, slash);
+    if (exchange === '') throw unknownDestination(destination);
+    if (exchange !== 'amq.topic') {
+      throw new StompError('not_found', `NOT_FOUND - no exchange '${exchange}' in vhost '/'`);
+    }
+    return { kind: 'topic', key: slash < 0 ? '' : rest.slice(slash + 1) };
   }
-  throw new StompError(
-    'Unknown destination',
-    `'${destination}' is not a valid destination.\nValid destination types are: /topic, /queue.\n`,
-  );
+  throw unknownDestination(destination);
+}
+
+/**
+ * The destination the authorize hook is asked about: aliases name what they
+ * reach (`/amq/queue/q` → `/queue/q`, `/exchange/amq.topic/k` → `/topic/k`),
+ * so a hook cannot be bypassed through another prefix.
+ */
+export function canonicalDestination(target: Target, destination: string): string {
+  if (target.kind === 'topic') return `/topic/${target.key}`;
+  if (target.kind === 'temp') return destination;
+  return `/queue/${target.name}`;
+}
+
+/** RabbitMQ finding: `/temp-queue/` is not a SEND or SUBSCRIBE destination, only a `reply-to`. */
+export function invalidDestination(destination: string, command: string): StompError {
+  return new StompError('Invalid destination', `'${destination}' is not a valid destination for '${command}'`);
 }
 
 /** RabbitMQ's rendering of a queue argument in an inequivalence error. */
 const argValue = (value: string | undefined, type: string): string =>
   value === undefined ? 'none' : `the value '${value}' of type '${type}'`;
+
+/** 16 random bytes, base64url: RabbitMQ's `amq.gen-` names look the same. */
+function randomName(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
 
 const flag = (value: string | undefined, fallback: boolean): boolean =>
   value === undefined ? fallback : value === 'true';
@@ -132,6 +203,9 @@ export class Router {
    * when they contradict the existing queue.
    */
   declare(name: string, headers: Readonly<Record<string, string>>): Queue {
+    if (name.startsWith('amq.')) {
+      throw new StompError('access_refused', `ACCESS_REFUSED - queue name '${name}' contains reserved prefix 'amq.*'`);
+    }
     const wanted = declarationFrom(name, headers);
     if (wanted.type === 'classic') classicLimits(name, wanted.args);
     const existing = this.live(name);
@@ -188,6 +262,43 @@ export class Router {
       existing.touch();
     }
     return existing;
+  }
+
+  /**
+   * The queue `/amq/queue/<name>` or `/reply-queue/<name>` names, for
+   * `subscriber` (a connection): ERROR `not_found` when there is none,
+   * `resource_locked` when it is another connection's temp queue.
+   */
+  existing(name: string, subscriber: unknown): Queue {
+    const q = this.live(name);
+    if (!q) throw new StompError('not_found', `NOT_FOUND - no queue '${name}' in vhost '/'`);
+    if (q.kind === 'queue' && q.exclusiveTo !== undefined && q.exclusiveTo !== subscriber) {
+      throw new StompError(
+        'resource_locked',
+        `RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '${name}' in vhost '/'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.`,
+      );
+    }
+    return q;
+  }
+
+  /** The queue named `name`, if any (a SEND to a missing `/amq/queue/` is dropped). */
+  find(name: string): Queue | undefined {
+    return this.live(name);
+  }
+
+  /**
+   * A new private queue for a connection's `/temp-queue/`: non-durable,
+   * auto-deleted with its one subscription, named like RabbitMQ's
+   * (`amq.gen-` + 22 base64url characters) so `/queue/` cannot declare it.
+   */
+  createTemp(owner: unknown): ClassicQueue {
+    let name: string;
+    do name = `amq.gen-${randomName()}`;
+    while (this.queues.has(name));
+    const q = this.create({ name, type: 'classic', durable: false, autoDelete: true, args: {} }, 0, true);
+    if (q.kind !== 'queue') throw new Error('temp queue is not classic');
+    q.exclusiveTo = owner;
+    return q;
   }
 
   /** The queue named `name`, deleting it first if `x-expires` ran out since the last sweep. */

@@ -61,6 +61,11 @@ export type AuthenticateHook = (
   info: ConnectionInfo,
 ) => AuthResult | Promise<AuthResult>;
 
+/**
+ * Decide whether `user` may `action` a destination. Aliases are asked about
+ * what they reach: `/amq/queue/q` and `/reply-queue/q` as `/queue/q`,
+ * `/exchange/amq.topic/k` as `/topic/k`.
+ */
 export type AuthorizeHook = (
   user: string,
   action: DestinationAction,

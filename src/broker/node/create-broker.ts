@@ -31,7 +31,7 @@ export interface BrokerOptions {
   authenticate?: AuthenticateHook;
   /** Shorthand for `authenticate`: accept exactly these login → passcode pairs. */
   users?: Readonly<Record<string, string>>;
-  /** Decide per user, action and destination. Default: everything allowed. */
+  /** Decide per user, action and destination (aliases such as `/amq/queue/q` are asked as `/queue/q`). Default: everything allowed. */
   authorize?: AuthorizeHook;
   /** Keep durable queues and streams in this directory. Without it (or with `memory`) nothing persists. */
   dataDir?: string;

@@ -231,3 +231,188 @@ describe('protocol versions', () => {
     await e.close();
   });
 });
+
+describe('RabbitMQ destinations beyond /queue/ and /topic/ (see router.ts, commands.ts)', () => {
+  async function clients(options: EngineOptions = {}) {
+    const e = await engine(options);
+    const make = () => {
+      const c = new FakeClient(e);
+      c.connect();
+      return c;
+    };
+    return { e, make };
+  }
+
+  test('/amq/queue/: SEND reaches an existing queue without declaring it; to a missing one it is dropped', async () => {
+    const { e, make } = await clients();
+    const a = make();
+    a.frame('SEND', { destination: '/amq/queue/nope', receipt: 'r1' }, 'x');
+    expect(a.last()).toMatchObject({ command: 'RECEIPT', headers: { 'receipt-id': 'r1' } });
+    expect(e.stats().destinations).toEqual([]);
+    const b = make();
+    b.frame('SUBSCRIBE', { id: 's', destination: '/queue/q', durable: 'false', 'auto-delete': 'true' });
+    // Declaration headers are ignored (a stream type on a classic queue is not refused).
+    a.frame('SEND', { destination: '/amq/queue/q', 'x-queue-type': 'stream', foo: 'bar' }, 'via-amq');
+    const [m] = b.take('MESSAGE');
+    expect(dec.decode(m.body)).toBe('via-amq');
+    expect(m.headers).toMatchObject({ destination: '/queue/q', foo: 'bar' });
+    await e.close();
+  });
+
+  test('/amq/queue/: SUBSCRIBE to a missing queue is not_found; to an existing one (a stream too) it reads', async () => {
+    await expectError(['SUBSCRIBE', { destination: '/amq/queue/nope', id: '0' }], 'not_found', /^NOT_FOUND - no queue 'nope' in vhost '\/'$/);
+    const { e, make } = await clients();
+    const a = make();
+    const STREAM = { 'x-queue-type': 'stream', durable: 'true', 'auto-delete': 'false' };
+    a.frame('SEND', { destination: '/queue/log', ...STREAM }, 'm0');
+    const r = make();
+    r.frame('SUBSCRIBE', { id: 'r', destination: '/amq/queue/log', ack: 'client', 'prefetch-count': '10', 'x-stream-offset': 'first' });
+    expect(r.bodies()).toEqual(['m0']);
+    expect(r.frames[1].headers['destination']).toBe('/queue/log');
+    const bad = make();
+    bad.frame('SUBSCRIBE', { id: 'r', destination: '/amq/queue/log', ack: 'auto', 'prefetch-count': '10' });
+    expect(bad.last().headers['message']).toBe('Processing error');
+    await e.close();
+  });
+
+  test('/amq/queue/ in a transaction looks the queue up at COMMIT', async () => {
+    const { e, make } = await clients();
+    const a = make();
+    a.frame('BEGIN', { transaction: 't' });
+    a.frame('SEND', { destination: '/amq/queue/later', transaction: 't' }, 'x');
+    const b = make();
+    b.frame('SUBSCRIBE', { id: 's', destination: '/queue/later', durable: 'false' });
+    a.frame('COMMIT', { transaction: 't' });
+    expect(b.bodies()).toEqual(['x']);
+    await e.close();
+  });
+
+  test('/queue/amq.* is reserved (access_refused)', () =>
+    expectError(['SEND', { destination: '/queue/amq.gen-mine' }], 'access_refused', /^ACCESS_REFUSED - queue name 'amq.gen-mine' contains reserved prefix 'amq.\*'$/));
+
+  test('/exchange/amq.topic/<key> is /topic/<key> both ways; other exchanges are not_found', async () => {
+    const { e, make } = await clients();
+    const a = make();
+    a.frame('SUBSCRIBE', { id: 'e1', destination: '/exchange/amq.topic/probe.*' });
+    a.frame('SUBSCRIBE', { id: 't1', destination: '/topic/probe.x' });
+    const b = make();
+    b.frame('SEND', { destination: '/exchange/amq.topic/probe.x' }, 'via-exchange');
+    b.frame('SEND', { destination: '/topic/probe.x' }, 'via-topic');
+    const got = a.take('MESSAGE').map((f) => [f.headers['subscription'], f.headers['destination'], dec.decode(f.body)]);
+    expect(got.sort((x, y) => `${x[2]}${x[0]}`.localeCompare(`${y[2]}${y[0]}`))).toEqual([
+      ['e1', '/topic/probe.x', 'via-exchange'],
+      ['t1', '/topic/probe.x', 'via-exchange'],
+      ['e1', '/topic/probe.x', 'via-topic'],
+      ['t1', '/topic/probe.x', 'via-topic'],
+    ]);
+    a.frame('UNSUBSCRIBE', { id: 'e1' });
+    b.frame('SEND', { destination: '/topic/probe.x' }, 'again');
+    expect(a.take('MESSAGE').map((f) => f.headers['subscription'])).toEqual(['t1']);
+    await e.close();
+    await expectError(['SEND', { destination: '/exchange/nope-ex/k' }], 'not_found', /^NOT_FOUND - no exchange 'nope-ex' in vhost '\/'$/);
+  });
+
+  test('the authorize hook is asked about what an alias reaches', async () => {
+    const asked: string[] = [];
+    const { e, make } = await clients({ authorize: (_u, a, d) => (asked.push(`${a} ${d}`), true) });
+    const a = make();
+    a.frame('SEND', { destination: '/exchange/amq.topic/k' }, 'x');
+    a.frame('SEND', { destination: '/amq/queue/q' }, 'x');
+    a.frame('SEND', { destination: '/reply-queue/q' }, 'x');
+    a.frame('SUBSCRIBE', { id: 's', destination: '/exchange/amq.topic/k.#' });
+    expect(asked).toEqual(['send /topic/k', 'send /queue/q', 'subscribe /topic/k.#']);
+    await e.close();
+  });
+
+  describe('/temp-queue/ replies', () => {
+    async function requestReply() {
+      const { e, make } = await clients();
+      const server = make();
+      server.frame('SUBSCRIBE', { id: 'req', destination: '/queue/req', durable: 'false', 'auto-delete': 'true' });
+      const client = make();
+      const ask = (body: string, replyTo = '/temp-queue/foo') =>
+        client.frame('SEND', { destination: '/queue/req', durable: 'false', 'auto-delete': 'true', 'reply-to': replyTo }, body);
+      const replyTo = () => server.take('MESSAGE').map((f) => f.headers['reply-to']);
+      return { e, make, server, client, ask, replyTo };
+    }
+
+    test('reply-to is rewritten to a /reply-queue/ of a private queue; replies come back without a SUBSCRIBE', async () => {
+      const { e, server, client, ask, replyTo } = await requestReply();
+      ask('question');
+      const [to] = replyTo();
+      expect(to).toMatch(/^\/reply-queue\/amq\.gen-[A-Za-z0-9_-]{22}$/);
+      server.frame('SEND', { destination: to, 'x-custom': '1' }, 'answer');
+      const [m] = client.take('MESSAGE');
+      const queue = to.slice('/reply-queue/'.length);
+      expect(dec.decode(m.body)).toBe('answer');
+      expect(m.headers).toMatchObject({
+        subscription: '/temp-queue/foo',
+        destination: `/queue/${queue}`,
+        redelivered: 'false',
+        'x-custom': '1',
+      });
+      expect(m.headers['message-id']).toMatch(/^T_\/temp-queue\/foo@@session-.+@@\d+$/);
+      expect(m.headers['ack']).toBeUndefined();
+      // The same temp name reuses the queue; another name gets another one.
+      ask('again');
+      ask('other', '/temp-queue/bar');
+      const [same, other] = replyTo();
+      expect(same).toBe(to);
+      expect(other).not.toBe(to);
+      // Replies to another connection's temp queue are delivered; reading it is refused.
+      server.frame('SEND', { destination: `/amq/queue/${queue}` }, 'via-amq');
+      expect(client.bodies()).toEqual(['via-amq']);
+      server.frame('SUBSCRIBE', { id: 'steal', destination: `/amq/queue/${queue}` });
+      expect(server.last().headers['message']).toBe('resource_locked');
+      await e.close();
+    });
+
+    test('the temp queue goes with its connection; a later reply is dropped with a RECEIPT', async () => {
+      const { e, server, client, ask, replyTo } = await requestReply();
+      ask('question');
+      const [to] = replyTo();
+      client.frame('DISCONNECT', { receipt: 'bye' });
+      expect(e.stats().destinations.map((d) => d.destination)).toEqual(['/queue/req']);
+      server.frame('SEND', { destination: to, receipt: 'late' }, 'answer');
+      expect(server.last()).toMatchObject({ command: 'RECEIPT', headers: { 'receipt-id': 'late' } });
+      await e.close();
+    });
+
+    test('UNSUBSCRIBE of the implicit subscription deletes the queue; the next reply-to gets a new one', async () => {
+      const { e, client, ask, replyTo } = await requestReply();
+      ask('q1');
+      const [first] = replyTo();
+      client.frame('UNSUBSCRIBE', { id: '/temp-queue/foo', receipt: 'u' });
+      expect(client.last().command).toBe('RECEIPT');
+      ask('q2');
+      const [second] = replyTo();
+      expect(second).not.toBe(first);
+      await e.close();
+    });
+
+    test('temp queues count against maxSubscriptionsPerConnection', async () => {
+      const { e, make } = await clients({ limits: { maxSubscriptionsPerConnection: 2 } });
+      const c = make();
+      c.frame('SEND', { destination: '/topic/x', 'reply-to': '/temp-queue/a' }, '');
+      c.frame('SEND', { destination: '/topic/x', 'reply-to': '/temp-queue/b' }, '');
+      c.frame('SEND', { destination: '/topic/x', 'reply-to': '/temp-queue/c' }, '');
+      expect(c.last().headers['message']).toBe('Too many subscriptions');
+      await e.close();
+    });
+
+    test('other reply-to values pass through', async () => {
+      const { e, ask, replyTo } = await requestReply();
+      ask('q', '/queue/plain');
+      expect(replyTo()).toEqual(['/queue/plain']);
+      await e.close();
+    });
+
+    test("SEND or SUBSCRIBE to /temp-queue/ itself: 'Invalid destination'", async () => {
+      await expectError(['SUBSCRIBE', { destination: '/temp-queue/foo', id: '0' }], 'Invalid destination', /^'\/temp-queue\/foo' is not a valid destination for 'SUBSCRIBE'$/);
+      await expectError(['SEND', { destination: '/temp-queue/foo' }], 'Invalid destination', /^'\/temp-queue\/foo' is not a valid destination for 'SEND'$/);
+    });
+
+    test("reply-to:/temp-queue/ without a name: 'Processing error'", () =>
+      expectError(['SEND', { destination: '/topic/x', 'reply-to': '/temp-queue/' }], 'Processing error'));
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Router, declarationFrom, resolveDestination } from '../../../src/broker/engine/router.js';
+import { Router, canonicalDestination, declarationFrom, resolveDestination } from '../../../src/broker/engine/router.js';
 import { createMemoryStore } from '../../../src/broker/engine/index.js';
 import { thrown } from './harness.js';
 
@@ -8,10 +8,33 @@ describe('resolveDestination', () => {
     expect(resolveDestination('/topic/chat.typing.1')).toEqual({ kind: 'topic', key: 'chat.typing.1' });
     expect(resolveDestination('/queue/chat.room.1')).toEqual({ kind: 'queue', name: 'chat.room.1' });
   });
-  test.each(['/exchange/amq.topic/x', '/temp-queue/x', '/topic/', '/queue/', 'queue/x', ''])('%s is refused', (d) => {
-    const e = thrown(() => resolveDestination(d));
-    expect(e.message).toBe('Unknown destination');
-    expect(e.detail).toContain('is not a valid destination');
+  test('existing queues, temp queues and amq.topic', () => {
+    expect(resolveDestination('/amq/queue/q')).toEqual({ kind: 'existing', name: 'q' });
+    expect(resolveDestination('/reply-queue/amq.gen-x')).toEqual({ kind: 'existing', name: 'amq.gen-x' });
+    expect(resolveDestination('/temp-queue/foo')).toEqual({ kind: 'temp', name: 'foo' });
+    expect(resolveDestination('/exchange/amq.topic/a.*')).toEqual({ kind: 'topic', key: 'a.*' });
+    expect(resolveDestination('/exchange/amq.topic')).toEqual({ kind: 'topic', key: '' });
+  });
+  test.each(['/bogus/x', '/topic/', '/queue/', '/amq/queue/', '/temp-queue/', '/reply-queue/', '/exchange/', 'queue/x', ''])(
+    '%s is refused',
+    (d) => {
+      const e = thrown(() => resolveDestination(d));
+      expect(e.message).toBe('Unknown destination');
+      expect(e.detail).toBe(
+        `'${d}' is not a valid destination.\nValid destination types are: /temp-queue, /exchange, /topic, /queue, /amq/queue, /reply-queue/.\n`,
+      );
+    },
+  );
+  test('exchanges other than amq.topic are not found', () => {
+    const e = thrown(() => resolveDestination('/exchange/nope-ex/k'));
+    expect(e).toMatchObject({ message: 'not_found', detail: "NOT_FOUND - no exchange 'nope-ex' in vhost '/'" });
+  });
+  test('the authorize hook sees what an alias reaches', () => {
+    const canon = (d: string) => canonicalDestination(resolveDestination(d), d);
+    expect(canon('/amq/queue/q')).toBe('/queue/q');
+    expect(canon('/reply-queue/q')).toBe('/queue/q');
+    expect(canon('/exchange/amq.topic/k')).toBe('/topic/k');
+    expect(canon('/topic/k')).toBe('/topic/k');
   });
 });
 
@@ -68,6 +91,7 @@ describe('declarations', () => {
     expect(thrown(() => r.declare('t', { ...STREAM, 'x-max-age': 'forever' })).message).toBe('precondition_failed');
     expect(thrown(() => r.declare('u', { ...STREAM, 'x-max-length-bytes': '1e3' })).message).toBe('precondition_failed');
   });
+
   test('queue arguments are compared on re-declaration, in RabbitMQ order and wording', () => {
     const r = router();
     const ARGS = { 'x-expires': '3000', 'x-message-ttl': '1000', 'x-max-length': '5', 'x-max-length-bytes': '100' };
@@ -95,5 +119,25 @@ describe('declarations', () => {
     });
     expect(thrown(() => r.declare('a', { 'x-expires': '0' })).detail).toMatch(/\{value_zero,0\}$/);
     expect(r.declare('a', { 'x-message-ttl': '0', 'x-max-length': '0' })).toBeDefined();
+  });
+  test('amq.* names are reserved', () => {
+    expect(thrown(() => router().declare('amq.gen-mine', {}))).toMatchObject({
+      message: 'access_refused',
+      detail: "ACCESS_REFUSED - queue name 'amq.gen-mine' contains reserved prefix 'amq.*'",
+    });
+  });
+  test("existing queues: not_found when missing, resource_locked for another connection's temp queue", () => {
+    const r = router();
+    expect(thrown(() => r.existing('nope', {}))).toMatchObject({ message: 'not_found', detail: "NOT_FOUND - no queue 'nope' in vhost '/'" });
+    expect(r.find('nope')).toBeUndefined();
+    const q = r.declare('q', {});
+    expect(r.existing('q', {})).toBe(q);
+    const owner = {};
+    const temp = r.createTemp(owner);
+    expect(temp.declaration).toMatchObject({ durable: false, autoDelete: true });
+    expect(temp.declaration.name).toMatch(/^amq\.gen-[A-Za-z0-9_-]{22}$/);
+    expect(r.existing(temp.declaration.name, owner)).toBe(temp);
+    expect(thrown(() => r.existing(temp.declaration.name, {})).message).toBe('resource_locked');
+    expect(r.createTemp(owner).declaration.name).not.toBe(temp.declaration.name);
   });
 });
