@@ -3,7 +3,7 @@
  *
  *   stompkit-broker [--host 127.0.0.1] [--port 7370] [--data-dir .stompkit/data]
  *                   [--memory] [--users users.json] [--allow-origin <origin>]…
- *                   [--max-frame-size <bytes>]
+ *                   [--max-frame-size <bytes>] [--heartbeat <ms,ms>] [--verbose]
  *
  * Open dev mode by default (any login, passcode ignored); `--users` takes a
  * JSON object of login → passcode and makes the broker check CONNECT logins.
@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { createBroker, type BrokerOptions } from './create-broker.js';
 import { LOCAL_ORIGINS, type OriginRule } from './origin.js';
 
-const USAGE = `Usage: stompkit-broker [options]
+/** The `--help` text; README.md's broker section lists the same options (checked by a test). */
+export const USAGE = `Usage: stompkit-broker [options]
 
   --host <host>            interface to listen on (default 127.0.0.1)
   --port <port>            port for WebSocket, SockJS, TCP and HTTP (default 7370)
@@ -24,6 +25,9 @@ const USAGE = `Usage: stompkit-broker [options]
   --users <file>           JSON object login -> passcode; logins are checked
   --allow-origin <origin>  also allow this browser origin (repeatable; '*' allows any)
   --max-frame-size <bytes> largest frame accepted (default 1048576)
+  --heartbeat <ms,ms>      heart-beat offered in CONNECTED: how often the broker
+                           sends, how often it wants to hear from the client
+                           (0 = never; default 10000,10000)
   --verbose                log diagnostics
   -h, --help               show this help
 `;
@@ -40,6 +44,7 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
       users: { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       'max-frame-size': { type: 'string' },
+      heartbeat: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -58,6 +63,12 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
     const size = Number(values['max-frame-size']);
     if (!Number.isInteger(size) || size < 256) throw new Error(`--max-frame-size: expected bytes ≥ 256, got ${values['max-frame-size']}`);
     options.limits = { maxFrameSize: size };
+  }
+  if (values.heartbeat !== undefined) {
+    // The CONNECTED `heart-beat` header's own syntax (STOMP 1.2 §"Heart-beating").
+    const m = /^(\d+),(\d+)$/.exec(values.heartbeat);
+    if (!m) throw new Error(`--heartbeat: expected <ms,ms> such as 10000,10000, got ${values.heartbeat}`);
+    options.heartbeat = [Number(m[1]), Number(m[2])];
   }
   if (values.verbose) options.log = (m) => console.error(`[stompkit-broker] ${m}`);
   return { options, port, host: values.host };

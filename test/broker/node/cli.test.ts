@@ -1,7 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseCli } from '../../../src/broker/node/cli.js';
+import { USAGE, parseCli } from '../../../src/broker/node/cli.js';
 import { originPolicy } from '../../../src/broker/node/origin.js';
 
 describe('stompkit-broker command line', () => {
@@ -13,6 +13,7 @@ describe('stompkit-broker command line', () => {
     expect(r.options.dataDir).toBe(resolve('.stompkit/data'));
     expect(r.options.users).toBeUndefined();
     expect(r.options.memory).toBeUndefined();
+    expect(r.options.heartbeat).toBeUndefined();
   });
 
   it('reads every option', async () => {
@@ -23,10 +24,11 @@ describe('stompkit-broker command line', () => {
       const r = parseCli([
         '--host', '0.0.0.0', '--port', '9000', '--memory', '--users', users,
         '--allow-origin', 'https://app.example', '--allow-origin', 'https://b.example', '--max-frame-size', '4096',
+        '--heartbeat', '5000,0',
       ]);
       if (r === 'help') throw new Error('unexpected help');
       expect(r).toMatchObject({ port: 9000, host: '0.0.0.0' });
-      expect(r.options).toMatchObject({ memory: true, users: { ana: 'pw', bo: 'x' }, limits: { maxFrameSize: 4096 } });
+      expect(r.options).toMatchObject({ memory: true, users: { ana: 'pw', bo: 'x' }, limits: { maxFrameSize: 4096 }, heartbeat: [5000, 0] });
       const allowed = originPolicy(r.options.allowOrigins);
       expect(allowed('https://app.example')).toBe(true);
       expect(allowed('https://b.example')).toBe(true);
@@ -40,6 +42,8 @@ describe('stompkit-broker command line', () => {
   it('rejects bad values with a message naming the option', async () => {
     expect(() => parseCli(['--port', '70000'])).toThrow(/--port/);
     expect(() => parseCli(['--max-frame-size', 'big'])).toThrow(/--max-frame-size/);
+    expect(() => parseCli(['--heartbeat', '5000'])).toThrow(/--heartbeat: expected <ms,ms>/);
+    expect(() => parseCli(['--heartbeat', '-1,5'])).toThrow(/--heartbeat/);
     expect(() => parseCli(['--nope'])).toThrow(/nope/);
     const dir = await mkdtemp(join(tmpdir(), 'stompkit-cli-'));
     try {
@@ -50,6 +54,14 @@ describe('stompkit-broker command line', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('--help and the README broker section list the same options', async () => {
+    const flags = (text: string) => [...new Set(text.match(/--[a-z][a-z-]+/g))].filter((f) => f !== '--help').sort();
+    const readme = await readFile(resolve('README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## The broker'), readme.indexOf('\n## ', readme.indexOf('## The broker') + 1));
+    expect(flags(USAGE)).toEqual(['--allow-origin', '--data-dir', '--heartbeat', '--host', '--max-frame-size', '--memory', '--port', '--users', '--verbose']);
+    expect(flags(section)).toEqual(flags(USAGE));
   });
 
   it('shows help', () => {
