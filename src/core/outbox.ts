@@ -33,10 +33,8 @@ export interface OutboxOptions {
 /** Headers the outbox owns; an application may not set them on `send`. */
 const RESERVED = ['receipt', 'transaction', 'destination', 'content-length'];
 
-interface Waiter {
-  resolve(receipt: Receipt): void;
-  reject(error: Error): void;
-}
+/** A `send`/`retry` caller waiting: resolved with the receipt, rejected with an Error. */
+type Waiter = (outcome: Receipt | Error) => void;
 
 /** The outbox of a session; made by {@link createOutbox}. */
 export interface Outbox {
@@ -132,7 +130,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     const entry = find(id);
     if (!entry) return;
     update(id, { status: 'confirmed', error: undefined });
-    for (const w of take(id)) w.resolve({ id, destination: entry.destination, receiptId });
+    settle(id, { id, destination: entry.destination, receiptId });
     // Bound memory: only the most recent confirmations stay visible.
     const confirmed = entries.filter((e) => e.status === 'confirmed');
     const excess = confirmed.length - (options.keepConfirmed ?? 50);
@@ -150,7 +148,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const wait = (id: string): Promise<Receipt> => {
     const promise = new Promise<Receipt>((resolve, reject) => {
       const list = waiters.get(id) ?? [];
-      list.push({ resolve, reject });
+      list.push((outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome)));
       waiters.set(id, list);
     });
     // Failures are visible in getOutbox(); a caller that fires and forgets
@@ -159,26 +157,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
     return promise;
   };
 
-  /** The waiters of `id`, forgotten. */
-  const take = (id: string): Waiter[] => {
+
+  /** Every waiter of `id` gets `outcome`, and `id` has none left. */
+  const settle = (id: string, outcome: Receipt | Error): void => {
     const list = waiters.get(id) ?? [];
     waiters.delete(id);
-    return list;
-  };
-
-  const settle = (id: string, error: Error): void => {
-    for (const w of take(id)) w.reject(error);
+    for (const waiter of list) waiter(outcome);
   };
 
   /** Replaces an entry (entries are immutable for snapshot consumers). */
   const update = (id: string, patch: Partial<OutboxEntry>, onlyIf?: OutboxEntry['status']): boolean => {
-    const index = entries.findIndex((e) => e.id === id);
-    const current = entries[index];
+    const current = find(id);
     if (!current || (onlyIf && current.status !== onlyIf)) return false;
     const next: OutboxEntry = { ...current, ...patch };
     if (next.error === undefined) delete next.error;
-    entries = entries.slice();
-    entries[index] = next;
+    entries = entries.map((e) => (e === current ? next : e));
     changed();
     return true;
   };

@@ -9,7 +9,7 @@
  * `const { send } = session`), and local names minify where private fields
  * would not.
  */
-import { createBackoff, systemClock } from './backoff.js';
+import { createBackoff } from './backoff.js';
 import { CLOSED_BY_APP, createConnection, type Connection, type ErrorFrameInfo } from './connection.js';
 import { createOutbox, randomId } from './outbox.js';
 import { createReceipts } from './receipts.js';
@@ -57,9 +57,9 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   const urlKey = typeof options.url === 'string' ? options.url : JSON.stringify(options.url);
   const receiptTimeout = options.receiptTimeout ?? 15_000;
   const listeners = new Set<() => void>();
-  const receipts = createReceipts(systemClock);
+  const receipts = createReceipts();
   const refusals = createSilentRefusals();
-  const backoff = createBackoff({ ...options.reconnect }, systemClock);
+  const backoff = createBackoff({ ...options.reconnect });
   const memory = createTransportMemory(storage, prefix);
   const transactions = new Set<Transaction>();
   // Reads `debug`, `onHandlerError` and `onSubscriptionError` of the session's options.
@@ -313,16 +313,15 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     if (releaseEnvironment) return;
     const win = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null;
     const doc = typeof document !== 'undefined' && typeof document.addEventListener === 'function' ? document : null;
-    const wake = (): void => {
-      if (state.status === 'reconnecting' && backoff.pending) retryNow();
-    };
+    // These listeners live from connect() to stop or close, so the session is
+    // never idle or closed when they fire: retryNow() then only cuts a backoff wait short.
     const onVisibility = (): void => {
-      if (doc?.visibilityState === 'visible') wake();
+      if (doc?.visibilityState === 'visible') retryNow();
     };
-    win?.addEventListener('online', wake);
+    win?.addEventListener('online', retryNow);
     doc?.addEventListener('visibilitychange', onVisibility);
     releaseEnvironment = () => {
-      win?.removeEventListener('online', wake);
+      win?.removeEventListener('online', retryNow);
       doc?.removeEventListener('visibilitychange', onVisibility);
       releaseEnvironment = null;
     };
