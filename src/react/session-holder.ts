@@ -27,13 +27,8 @@ export function createSessionHolder(options: StompSessionOptions): SessionHolder
   let closedByUs = false;
   const listeners = new Set<() => void>();
 
-  const get = (): StompSession => {
-    // autoConnect off: creating must not touch the network; mounting connects.
-    if (session) return session;
-    const created: StompSession = createStompSession({ ...options, autoConnect: false });
-    session = created;
-    return created;
-  };
+  // autoConnect off: creating must not touch the network; mounting connects.
+  const get = (): StompSession => (session ??= createStompSession({ ...options, autoConnect: false }));
 
   return {
     get,
