@@ -1,5 +1,5 @@
 'use client';
-import { createContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useEffect, useState, useSyncExternalStore, type ReactNode } from './react-api';
 import type { Endpoints, StompSession, StompSessionOptions } from '../core/types';
 import { createSessionHolder } from './session-holder';
 

@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useContext, useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useContext, useMemo, useSyncExternalStore } from './react-api';
 import type { SessionState, StompSession } from '../core/types';
 import { StompContext } from './provider';
 

@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from './react-api';
 import { subscriptionKey } from '../core/subscriptions';
 import type { IncomingMessage, MessageHandler, StompSession } from '../core/types';
 import { useStompSession } from './use-connection';

@@ -1,5 +1,5 @@
 'use client';
-import { useCallback } from 'react';
+import { useCallback } from './react-api';
 import type { StompTransaction } from '../core/types';
 import { useStompSession } from './use-connection';
 
