@@ -311,18 +311,18 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   /** Try at once when the network returns or a hidden tab becomes visible. */
   const listenToEnvironment = (): void => {
     if (releaseEnvironment) return;
-    const win = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null;
-    const doc = typeof document !== 'undefined' && typeof document.addEventListener === 'function' ? document : null;
+    // Absent in Node and workers; without addEventListener in React Native.
+    const { window: win, document: doc } = globalThis as { window?: Partial<Window>; document?: Partial<Document> };
     // These listeners live from connect() to stop or close, so the session is
     // never idle or closed when they fire: retryNow() then only cuts a backoff wait short.
     const onVisibility = (): void => {
       if (doc?.visibilityState === 'visible') retryNow();
     };
-    win?.addEventListener('online', retryNow);
-    doc?.addEventListener('visibilitychange', onVisibility);
+    win?.addEventListener?.('online', retryNow);
+    doc?.addEventListener?.('visibilitychange', onVisibility);
     releaseEnvironment = () => {
-      win?.removeEventListener('online', retryNow);
-      doc?.removeEventListener('visibilitychange', onVisibility);
+      win?.removeEventListener?.('online', retryNow);
+      doc?.removeEventListener?.('visibilitychange', onVisibility);
       releaseEnvironment = null;
     };
   };
