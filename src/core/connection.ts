@@ -137,9 +137,10 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
       // either: stop listening and report the close now.
       socket.onmessage = socket.onopen = socket.onclose = noop;
       try {
-        const kill = (socket as { terminate?: () => void }).terminate;
-        if (typeof kill === 'function') kill.call(socket);
-        else socket.close();
+        // `ws` in Node can drop a socket without the close handshake.
+        const dying = socket as WebSocketLike & { terminate?: () => void };
+        if (dying.terminate) dying.terminate();
+        else dying.close();
       } catch {
         // already closing
       }
@@ -164,10 +165,9 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
         return deliver(frame);
       case 'RECEIPT': {
         const id = h['receipt-id'];
-        if (id !== undefined) unanswered.delete(id);
-        if (id === 'disconnect') socket?.close();
-        else if (id !== undefined) handlers.onReceipt(id);
-        return;
+        if (id === undefined) return;
+        unanswered.delete(id);
+        return id === 'disconnect' ? socket?.close() : handlers.onReceipt(id);
       }
       case 'ERROR':
         return onError(frame);
@@ -229,7 +229,7 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
     if (frame.headers.message !== 'Subscription not found') return false;
     const tag = /subscription with tag 'T_(.+)'/.exec(frame.body)?.[1];
     if (tag === undefined || !ended.has(tag)) return false;
-    log(`ignored ERROR for ended subscription ${tag}: ${frame.body}`);
+    log(`ERROR for ended subscription ${tag} ignored`);
     return true;
   };
 
@@ -275,7 +275,7 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
       opened.onclose = (event) => {
         code = event?.code;
         const detail = event?.reason ? `: ${event.reason}` : '';
-        finish({ kind: 'network', message: `connection closed (code ${event?.code ?? '?'}${detail})` });
+        finish({ kind: 'network', message: `connection closed (code ${code ?? '?'}${detail})` });
       };
       // A failed socket also closes; the close says why.
       opened.onerror = noop;
@@ -329,6 +329,6 @@ function serverInfo(h: Record<string, string>, beat: number[] | undefined): Serv
   if (h.server !== undefined) info.server = h.server;
   if (h.session !== undefined) info.session = h.session;
   if (h['user-name'] !== undefined) info.userName = h['user-name'];
-  if (beat && beat.length === 2 && beat.every((n) => Number.isFinite(n))) info.heartbeat = [beat[0]!, beat[1]!];
+  if (beat?.length === 2 && beat.every(Number.isFinite)) info.heartbeat = [beat[0]!, beat[1]!];
   return info;
 }

@@ -109,7 +109,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (entries.some((e) => e.id === id && e.status !== 'confirmed')) {
       throw new Error(`send: an entry with ${IDEMPOTENCY_HEADER} ${id} is already in the outbox`);
     }
-    if (pending() + count((e) => e.status === 'failed') >= (options.maxEntries ?? 10_000)) {
+    if (count((e) => e.status !== 'confirmed') >= (options.maxEntries ?? 10_000)) {
       throw new Error('send: the outbox is full; retry or drop failed entries');
     }
     const encoded = encodeBody(body, clean);
@@ -223,7 +223,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       snapshot = Object.freeze(entries.slice());
     } else {
       // Keep the unreadable value aside instead of overwriting it.
-      debug?.(`outbox in storage is not readable; moved to ${key}.corrupt`);
+      debug?.(`outbox unreadable, moved to ${key}.corrupt`);
       storage.setItem(`${key}.corrupt`, raw);
       storage.removeItem(key);
     }
@@ -235,7 +235,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
       try {
         entry = createEntry(destination, body, headers);
       } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        // Only Errors: checkHeaders, encodeBody and the checks above throw them.
+        return Promise.reject(error);
       }
       entries.push(entry);
       const promise = wait(entry.id);

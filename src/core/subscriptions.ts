@@ -145,7 +145,7 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
       // After a reconnect the broker redelivers unacknowledged messages itself;
       // an ACK for the old connection has nowhere to go.
       if (!from.connected) {
-        debug?.(`${command} for ${messageId} skipped: its connection is gone`);
+        debug?.(`${command} ${messageId} skipped: connection gone`);
         return;
       }
       send(command, extra);
@@ -161,7 +161,7 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
       try {
         json = JSON.parse(frame.body);
       } catch (error) {
-        debug?.(`MESSAGE ${messageId} says JSON but does not parse: ${String(error)}`);
+        debug?.(`MESSAGE ${messageId}: bad JSON: ${String(error)}`);
       }
     }
     const message: IncomingMessage & { [ACKNOWLEDGE]: Acknowledge } = {

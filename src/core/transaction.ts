@@ -76,13 +76,10 @@ export function beginTransaction(context: TransactionContext): Transaction {
       acknowledgerOf(message)(command, { transaction: id });
     };
 
-  const finish = (command: 'COMMIT' | 'ABORT'): Promise<void> => {
+  // Async so that a transaction that is not open rejects rather than throws.
+  const finish = async (command: 'COMMIT' | 'ABORT'): Promise<void> => {
     const what = command.toLowerCase();
-    try {
-      ensureOpen(what);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    ensureOpen(what);
     const committing = command === 'COMMIT';
     phase = committing ? 'committing' : 'aborting';
     const receiptId = `${id}:${what}`;

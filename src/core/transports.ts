@@ -81,10 +81,8 @@ export function createTransportMemory(fallback: StorageAdapter, prefix: string):
       try {
         const raw = storage.getItem(key(url));
         if (raw === null) return null;
-        const value = JSON.parse(raw) as Partial<RememberedTransport>;
-        if (ALL_TRANSPORTS.includes(value.transport as TransportName) && typeof value.at === 'number') {
-          return { transport: value.transport as TransportName, at: value.at };
-        }
+        const value = JSON.parse(raw) as RememberedTransport;
+        if (ALL_TRANSPORTS.includes(value.transport) && typeof value.at === 'number') return value;
       } catch {
         // unreadable memory is no memory
       }
