@@ -323,12 +323,13 @@ export function redacting(debug: (message: string) => void): (message: string) =
   return (message) => debug(message.replace(/^(passcode|authorization|(access_|x-)?token):.*$/gim, '$1:<redacted>'));
 }
 
-/** What CONNECTED says (`h`, its headers; `beat`, its `heart-beat` parsed). */
+/** What CONNECTED says (`h`, its headers; `beat`, its `heart-beat` parsed); a header it lacks is undefined. */
 function serverInfo(h: Record<string, string>, beat: number[] | undefined): ServerInfo {
-  const info: ServerInfo = { version: h.version ?? '1.0' };
-  if (h.server !== undefined) info.server = h.server;
-  if (h.session !== undefined) info.session = h.session;
-  if (h['user-name'] !== undefined) info.userName = h['user-name'];
-  if (beat?.length === 2 && beat.every(Number.isFinite)) info.heartbeat = [beat[0]!, beat[1]!];
-  return info;
+  return {
+    version: h.version ?? '1.0',
+    server: h.server,
+    session: h.session,
+    userName: h['user-name'],
+    heartbeat: beat?.length === 2 && beat.every(Number.isFinite) ? [beat[0]!, beat[1]!] : undefined,
+  };
 }

@@ -131,12 +131,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (!entry) return;
     update(id, { status: 'confirmed', error: undefined });
     settle(id, { id, destination: entry.destination, receiptId });
-    // Bound memory: only the most recent confirmations stay visible.
+    // Bound memory: only the most recent confirmations stay visible. They
+    // come one at a time, so at most one is over the limit: the oldest.
     const confirmed = entries.filter((e) => e.status === 'confirmed');
-    const excess = confirmed.length - (options.keepConfirmed ?? 50);
-    if (excess > 0) {
-      const gone = new Set(confirmed.slice(0, excess).map((e) => e.id));
-      entries = entries.filter((e) => !gone.has(e.id));
+    if (confirmed.length > (options.keepConfirmed ?? 50)) {
+      entries = entries.filter((e) => e !== confirmed[0]);
       changed();
     }
   };
@@ -211,11 +210,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     debug?.(`outbox not restored: ${String(error)}`);
   }
   if (raw !== null) {
-    let parsed: unknown;
+    let parsed: unknown = null;
     try {
       parsed = JSON.parse(raw);
     } catch {
-      parsed = null;
+      // not JSON: kept aside below
     }
     if (Array.isArray(parsed)) {
       // Whether a `sent` entry arrived is unknown: send it again, the receiver dedupes.
