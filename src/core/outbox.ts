@@ -286,16 +286,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
 }
 
 function isEntry(value: unknown): value is OutboxEntry {
-  if (!value || typeof value !== 'object') return false;
-  const e = value as Record<string, unknown>;
+  const e = value as Record<string, unknown> | null | undefined;
   return (
-    typeof e.id === 'string' &&
+    typeof e?.id === 'string' &&
     typeof e.destination === 'string' &&
     typeof e.body === 'string' &&
     typeof e.headers === 'object' &&
     e.headers !== null &&
     Object.values(e.headers).every((v) => typeof v === 'string') &&
-    (e.status === 'queued' || e.status === 'sent' || e.status === 'failed') &&
+    ['queued', 'sent', 'failed'].includes(e.status as string) &&
     typeof e.createdAt === 'number' &&
     typeof e.attempts === 'number'
   );

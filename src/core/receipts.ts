@@ -3,8 +3,6 @@
  * the server answers a frame carrying a `receipt` header with a RECEIPT whose
  * `receipt-id` matches, once the frame is processed).
  */
-import { systemClock, type Clock } from './backoff.js';
-
 /** Why a receipt will not come. */
 export type ReceiptFailure =
   /** Not answered within the timeout. */
@@ -21,7 +19,7 @@ export interface ReceiptWaiter {
 
 interface Pending {
   waiter: ReceiptWaiter;
-  timer: unknown;
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 /** The receipts a session waits for; made by {@link createReceipts}. */
@@ -39,20 +37,17 @@ export interface Receipts {
   readonly size: number;
 }
 
-export function createReceipts(clock: Clock = systemClock): Receipts {
+/** Timers are the global ones, looked up on each call (so fake timers apply). */
+export function createReceipts(): Receipts {
   const pending = new Map<string, Pending>();
-  const release = (entry: Pending): void => {
-    if (entry.timer !== null) clock.clearTimeout(entry.timer);
-  };
   const take = (receiptId: string): Pending | undefined => {
     const entry = pending.get(receiptId);
-    if (!entry) return undefined;
     pending.delete(receiptId);
-    release(entry);
+    clearTimeout(entry?.timer);
     return entry;
   };
   const clear = (): void => {
-    for (const entry of pending.values()) release(entry);
+    for (const entry of pending.values()) clearTimeout(entry.timer);
     pending.clear();
   };
   return {
@@ -60,11 +55,11 @@ export function createReceipts(clock: Clock = systemClock): Receipts {
       if (pending.has(receiptId)) throw new Error(`receipt ${receiptId} is already awaited`);
       const timer =
         timeoutMs > 0
-          ? clock.setTimeout(() => {
+          ? setTimeout(() => {
               pending.delete(receiptId);
               waiter.onFailure('timeout', `no RECEIPT within ${timeoutMs} ms`);
             }, timeoutMs)
-          : null;
+          : undefined;
       pending.set(receiptId, { waiter, timer });
     },
     receipt(receiptId) {

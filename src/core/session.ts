@@ -249,7 +249,8 @@ export function createStompSession(options: StompSessionOptions): StompSession {
 
   /** Every open transaction learns its connection is gone (the broker discarded it). */
   const loseTransactions = (): void => {
-    for (const transaction of [...transactions]) transaction.connectionLost();
+    // Each one leaves the set as it learns it; a Set iterates on past that.
+    for (const transaction of transactions) transaction.connectionLost();
   };
 
   /** A connection that had reached CONNECTED is gone. */
@@ -333,11 +334,12 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     connect,
     retryNow,
     close: () => (closing ??= shutdown()),
-    send: (destination, body, headers) => outbox.add(destination, body, headers),
-    getOutbox: () => outbox.getSnapshot(),
-    onOutboxChange: (listener) => outbox.onChange(listener),
-    retry: (id) => outbox.retry(id),
-    drop: (id) => outbox.drop(id),
+    // The outbox's functions work detached too (closures, no `this`).
+    send: outbox.add,
+    getOutbox: outbox.getSnapshot,
+    onOutboxChange: outbox.onChange,
+    retry: outbox.retry,
+    drop: outbox.drop,
     begin: () => {
       const transaction = beginTransaction({
         link: connection,
