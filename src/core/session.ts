@@ -272,7 +272,6 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     loseTransactions();
     if (current !== run) return;
     if (error.kind === 'auth') return stop(error);
-    setState({ status: 'reconnecting', error });
     scheduleRetry(current, error);
   };
 

@@ -99,12 +99,11 @@ export function useSubscription<T>(
   useEffect(() => {
     if (!active) return;
     let current = held.current;
-    if (current && current.session === session && current.key === key) {
-      // StrictMode (or a quick remount) gave back the same subscription: keep it.
-      clearTimeout(current.timer);
-    } else {
+    // A pending deferred unsubscribe of what this hook held is off either way.
+    clearTimeout(current?.timer);
+    // Unless StrictMode (or a quick remount) gave back the same subscription, take a new one.
+    if (current?.session !== session || current.key !== key) {
       if (current) {
-        clearTimeout(current.timer);
         current.unsubscribe();
         store.set(undefined);
       }
