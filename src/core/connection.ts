@@ -50,7 +50,6 @@ export function classifyError(info: ErrorFrameInfo, connected: boolean): Session
   return { kind, message: text || 'ERROR frame without message' };
 }
 
-const NO_CONNECTION = 'There is no underlying STOMP connection';
 /** Why a connection the application ended is gone (the session ends its connection attempts with it too). */
 export const CLOSED_BY_APP: SessionError = { kind: 'closed', message: 'closed by the application' };
 const noop = (): void => undefined;
@@ -113,10 +112,11 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
   const log = config.debug ? redacting(config.debug) : noop;
 
   const transmit = (command: string, headers: Record<string, string>, early = false, body?: string | Uint8Array): void => {
-    if (!socket || closed || !(early || isConnected)) throw new Error(NO_CONNECTION);
+    // Connected (or CONNECT itself, sent from the open socket) implies a socket.
+    if (closed || !(early || isConnected)) throw new Error('There is no underlying STOMP connection');
     const { head, data } = encodeFrame(command, headers, body, escape);
     log(`>>> ${head}`);
-    socket.send(data);
+    socket!.send(data);
     if (headers.receipt !== undefined) unanswered.add(headers.receipt);
   };
 

@@ -49,7 +49,8 @@ const CLOSE_TIMEOUT = 3000;
  * ```
  */
 export function createStompSession(options: StompSessionOptions): StompSession {
-  if (!options || (typeof options.url !== 'string' && (typeof options.url !== 'object' || options.url === null))) {
+  const url: unknown = options?.url;
+  if (typeof url !== 'string' && (!url || typeof url !== 'object')) {
     throw new TypeError('createStompSession: `url` is required');
   }
   const storage = options.storage ?? memoryStorage();

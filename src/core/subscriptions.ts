@@ -79,9 +79,8 @@ export interface SubscriptionsOptions {
 }
 
 interface Entry {
+  /** The STOMP subscription id; the SUBSCRIBE's `receipt` is `subscribe:<id>`, so an ERROR can name the SUBSCRIBE it refuses. */
   id: string;
-  /** The SUBSCRIBE's `receipt`: lets an ERROR name the SUBSCRIBE it refuses. */
-  receipt: string;
   /** Key in the entries map: destination and headers. */
   key: string;
   destination: string;
@@ -114,7 +113,7 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
   let counter = 0;
 
   const open = (to: SubscriptionLink, entry: Entry): void => {
-    const headers = { ...entry.headers, receipt: entry.receipt };
+    const headers = { ...entry.headers, receipt: `subscribe:${entry.id}` };
     to.subscribe(entry.id, entry.destination, headers, (raw, ack) => deliver(entry, to, raw, ack));
   };
 
@@ -195,10 +194,8 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
       const key = subscriptionKey(destination, clean);
       let entry = entries.get(key);
       if (!entry) {
-        const id = `sk-${++counter}`;
         entry = {
-          id,
-          receipt: `subscribe:${id}`,
+          id: `sk-${++counter}`,
           key,
           destination,
           headers: clean,
@@ -229,7 +226,7 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
     },
     refused(receiptId, message) {
       for (const [key, entry] of entries) {
-        if (entry.receipt !== receiptId) continue;
+        if (`subscribe:${entry.id}` !== receiptId) continue;
         entries.delete(key);
         debug?.(`SUBSCRIBE ${entry.destination} refused: ${message}`);
         options.onSubscriptionError?.({ destination: entry.destination, headers: entry.headers, message });

@@ -38,8 +38,7 @@ export function createSessionHolder(options: StompSessionOptions): SessionHolder
     },
     acquire() {
       clearTimeout(closeTimer);
-      owners += 1;
-      if (owners === 1) {
+      if (++owners === 1) {
         if (closedByUs) {
           // Remounted after we closed it (e.g. a hidden <Activity> shown again):
           // a fresh session, never one whose shutdown may still be finishing.
@@ -56,8 +55,7 @@ export function createSessionHolder(options: StompSessionOptions): SessionHolder
       return () => {
         if (released) return;
         released = true;
-        owners -= 1;
-        if (owners > 0) return;
+        if (--owners > 0) return;
         // Deferred: StrictMode unmounts and remounts in the same tick.
         closeTimer = setTimeout(() => {
           if (owners > 0 || !session) return;

@@ -15,7 +15,7 @@ import { StompContext } from './provider';
 export function useStompSession(): StompSession {
   const session = useContext(StompContext);
   if (!session) {
-    throw new Error('stompkit: no <StompProvider> above this component. Wrap your app in <StompProvider url="…">.');
+    throw new Error('stompkit: no <StompProvider> above this component. Wrap your app in <StompProvider url="...">.');
   }
   return session;
 }
@@ -36,10 +36,7 @@ export function useConnectionState<T>(select?: (state: SessionState) => T): Sess
   const session = useStompSession();
   const subscribe = useCallback((listener: () => void) => session.subscribe(listener), [session]);
   // Cache per session: the selection is recomputed only for a new snapshot or a new selector.
-  const cache = useMemo(
-    () => ({ state: null as SessionState | null, select: undefined as unknown, value: undefined as unknown }),
-    [session],
-  );
+  const cache = useMemo((): { state?: SessionState; select?: unknown; value?: unknown } => ({}), [session]);
   const read = (): SessionState | T => {
     const state = session.getSnapshot();
     if (!select) return state;
