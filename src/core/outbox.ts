@@ -119,7 +119,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       destination,
       headers: encoded.headers,
       body: text ? (encoded.body as string) : toBase64(encoded.body as Uint8Array),
-      ...(text ? {} : { binary: true }),
+      ...(!text && { binary: true }),
       status: 'queued',
       createdAt: (options.now ?? Date.now)(),
       attempts: 0,

@@ -164,7 +164,7 @@ export function createStompSession(options: StompSessionOptions): StompSession {
       if (current !== run) return;
       // A malformed url will not improve by retrying.
       if (error instanceof TypeError) return stop({ kind: 'protocol', message: error.message });
-      lastError = { kind: 'network', message: String(error instanceof Error ? error.message : error) };
+      lastError = { kind: 'network', message: error instanceof Error ? error.message : String(error) };
     }
     if (current === run) scheduleRetry(current, lastError);
   };

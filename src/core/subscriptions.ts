@@ -228,7 +228,7 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
       for (const [key, entry] of entries) {
         if (`subscribe:${entry.id}` !== receiptId) continue;
         entries.delete(key);
-        debug?.(`SUBSCRIBE ${entry.destination} refused: ${message}`);
+        debug?.(`SUBSCRIBE ${entry.destination} refused`); // the session logged why
         options.onSubscriptionError?.({ destination: entry.destination, headers: entry.headers, message });
         return true;
       }

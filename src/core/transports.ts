@@ -48,12 +48,9 @@ export async function resolveEndpoints(
   // Any other url is read by manifest.ts, so apps given a ws(s) URL or
   // endpoints never download it. Offline, loading it fails with a TypeError;
   // that is worth retrying, unlike a malformed url, so it becomes a plain Error.
-  let reader: typeof import('./manifest.js');
-  try {
-    reader = await import('./manifest.js');
-  } catch (error) {
+  const reader = await import('./manifest.js').catch((error: unknown) => {
     throw new Error(`url: cannot load the reader of ${url}: ${String(error)}`);
-  }
+  });
   return reader.resolveUrl(url, ALL_TRANSPORTS, fetchImpl, customSocket);
 }
 

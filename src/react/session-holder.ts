@@ -39,16 +39,14 @@ export function createSessionHolder(options: StompSessionOptions): SessionHolder
     acquire() {
       clearTimeout(closeTimer);
       if (++owners === 1) {
+        // Remounted after we closed it (e.g. a hidden <Activity> shown again):
+        // a fresh session, never one whose shutdown may still be finishing.
+        if (closedByUs) session = null;
+        // Idempotent while connecting or connected; retries after an auth failure on a real remount.
+        get().connect();
         if (closedByUs) {
-          // Remounted after we closed it (e.g. a hidden <Activity> shown again):
-          // a fresh session, never one whose shutdown may still be finishing.
           closedByUs = false;
-          session = null;
-          get().connect();
           for (const listener of [...listeners]) listener();
-        } else {
-          // Idempotent while connecting or connected; retries after an auth failure on a real remount.
-          get().connect();
         }
       }
       let released = false;

@@ -34,7 +34,7 @@ function createLatestStore<T>() {
     },
     subscribe(listener: () => void) {
       listeners.add(listener);
-      return () => void listeners.delete(listener);
+      return () => listeners.delete(listener);
     },
   };
 }
