@@ -31,7 +31,7 @@ export function createMemoryStore(): MessageStore {
     },
     async declare(declaration: QueueDeclaration): Promise<void> {
       const q = queues.get(declaration.name);
-      // A queue deleted (x-expires) and declared anew may have other arguments; the file store keeps the latest too.
+      // A known queue declared again keeps its messages and takes the latest declaration, like the file store.
       if (q) q.declaration = declaration;
       else queues.set(declaration.name, { declaration, messages: new Map(), nextOffset: 0 });
     },
@@ -47,6 +47,10 @@ export function createMemoryStore(): MessageStore {
     async truncate(queue: string, beforeOffset: number): Promise<void> {
       const q = held(queue);
       for (const o of q.messages.keys()) if (o < beforeOffset) q.messages.delete(o);
+    },
+    async delete(queue: string): Promise<void> {
+      if (closed) throw new Error('store is closed');
+      queues.delete(queue);
     },
     async close(): Promise<void> {
       closed = true;

@@ -130,6 +130,15 @@ export interface MessageStore {
   remove(queue: string, offsets: readonly number[]): Promise<void>;
   /** Streams: retention dropped everything below `offset`. */
   truncate(queue: string, beforeOffset: number): Promise<void>;
+  /**
+   * The queue was deleted (`x-expires`, auto-delete): forget its declaration
+   * and every message, so `load()` no longer returns it. Called after the
+   * queue's earlier writes, and a later `declare` of the same name waits for
+   * it to resolve. Deleting an unknown queue is not an error. A store without
+   * it gets `remove` for the queue's messages instead and keeps the
+   * declaration (the queue then comes back, empty, after a restart).
+   */
+  delete?(queue: string): Promise<void>;
   /** Flush and release. */
   close(): Promise<void>;
 }

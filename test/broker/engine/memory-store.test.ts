@@ -35,3 +35,24 @@ test('a re-declaration replaces the declaration and keeps the messages (like the
   expect(q.declaration).toEqual(again);
   expect(q.messages.map((m) => m.offset)).toEqual([0]);
 });
+
+test('a deleted queue loses its declaration and messages; declared again it starts empty', async () => {
+  const s = createMemoryStore();
+  await s.declare(decl);
+  await s.declare({ ...decl, name: 'other' });
+  for (const o of [0, 1, 2]) await s.append('q', msg(o));
+  await s.delete!('q');
+  expect((await s.load()).map((q) => q.declaration.name)).toEqual(['other']);
+  await expect(s.append('q', msg(3))).rejects.toThrow(/never declared/);
+  await s.declare(decl);
+  const [, q] = await s.load();
+  expect(q).toEqual({ declaration: decl, messages: [], nextOffset: 0 });
+});
+
+test('deleting an unknown queue does nothing; a closed store refuses', async () => {
+  const s = createMemoryStore();
+  await s.delete!('nope');
+  expect(await s.load()).toEqual([]);
+  await s.close();
+  await expect(s.delete!('nope')).rejects.toThrow(/closed/);
+});
