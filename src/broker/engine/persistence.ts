@@ -1,8 +1,9 @@
 /**
  * The store as one durable queue sees it: every write waits for the queue's
- * declaration to be stored first, writes keep their order, and a store that
- * throws synchronously becomes a rejected promise (never an exception inside
- * message routing).
+ * declaration to be stored first, writes keep their order, the declaration
+ * waits for an earlier queue of the same name to be deleted from the store,
+ * and a store that throws synchronously becomes a rejected promise (never an
+ * exception inside message routing).
  */
 import type { MessageStore, QueueDeclaration, StoredMessage } from './types.js';
 
@@ -17,17 +18,24 @@ function attempt(fn: () => Promise<void>): Promise<void> {
 export class QueueStore {
   private declared: Promise<void> | null;
 
-  /** `declare` false: the store already knows the queue (restored at start-up). */
+  /**
+   * `declare` false: the store already knows the queue (restored at start-up).
+   * `after`: the deletion of the queue's previous incarnation, which must reach
+   * the store before this declaration does.
+   */
   constructor(
     private readonly store: MessageStore,
     declaration: QueueDeclaration,
     declare: boolean,
+    after?: Promise<void>,
   ) {
     if (!declare) {
       this.declared = null;
       return;
     }
-    const p = attempt(() => store.declare(declaration));
+    const stored = () => attempt(() => store.declare(declaration));
+    // A failed deletion was logged where it happened; the new queue is declared anyway.
+    const p = after ? after.then(stored, stored) : stored();
     this.declared = p;
     // Once stored, later writes go straight to the store (callbacks on `p` run in registration order).
     p.then(
@@ -52,5 +60,13 @@ export class QueueStore {
 
   truncate(queue: string, beforeOffset: number): Promise<void> {
     return this.run(() => this.store.truncate(queue, beforeOffset));
+  }
+
+  /** The queue is deleted; `offsets` (what it still held) are removed instead by a store that cannot delete. */
+  delete(queue: string, offsets: readonly number[]): Promise<void> {
+    return this.run(() => {
+      if (this.store.delete) return this.store.delete(queue);
+      return offsets.length > 0 ? this.store.remove(queue, offsets) : Promise.resolve();
+    });
   }
 }

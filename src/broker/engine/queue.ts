@@ -24,6 +24,13 @@
  * - `x-expires`: a queue without consumers that is not re-declared for that
  *   long is deleted (a bare SEND 1.2 s after `x-expires:500` created a new
  *   queue; with `x-expires:5000` it was refused as inequivalent).
+ * - A `durable:true`, `auto-delete:true` queue goes with its last subscriber,
+ *   messages (unacked ones too) included: `/amq/queue/` then gets
+ *   `not_found`, and a SEND from a new connection declares a fresh, empty
+ *   queue. A deleted queue is deleted from the store as well (declaration and
+ *   messages), so a restart does not bring it back.
+ * - A SEND held in a transaction is published by name at COMMIT: dropped if
+ *   its queue was deleted meanwhile, delivered to a queue declared again.
  * - Values must be integers: `abc` or `1.5` gets ERROR `Processing error`;
  *   a negative one `precondition_failed` "PRECONDITION_FAILED - invalid arg
  *   'x-max-length' for queue 'q' in vhost '/': {value_negative,-1}";
@@ -103,6 +110,8 @@ export class ClassicQueue implements AckSource {
   private idleSince: number | undefined;
   /** For a `/temp-queue/`: the connection owning it; SUBSCRIBE from others is refused. */
   exclusiveTo: unknown = undefined;
+  /** Set by {@link delete}: nothing reaches the store for this queue any more (its name may belong to a new queue). */
+  private deleted = false;
 
   constructor(
     readonly declaration: QueueDeclaration,
@@ -132,8 +141,14 @@ export class ClassicQueue implements AckSource {
     return this.consumers.length;
   }
 
+  get isDeleted(): boolean {
+    return this.deleted;
+  }
+
   /** Put a message at the tail. Returns the store's promise for durable queues. */
   enqueue(entry: Entry, persist = true): Promise<void> | undefined {
+    // Unroutable, as a publish to a deleted queue is on RabbitMQ (the router redirects by name first).
+    if (this.deleted) return undefined;
     this.items.push(entry);
     this.readyBytes += entry.size;
     const stored = persist && this.store ? this.store.append(this.declaration.name, entry.stored) : undefined;
@@ -172,13 +187,23 @@ export class ClassicQueue implements AckSource {
     this.trim();
   }
 
-  /** The queue is being deleted: forget every ready message, in the store too. */
-  purge(): void {
-    const ready = this.items.slice(this.head);
+  /**
+   * The queue is deleted (`x-expires`, auto-delete; it has no consumer, so
+   * nothing is unacked): drop every message and, for a durable queue, the
+   * queue itself from the store. Returns the store's promise (settled: a
+   * failure is logged here).
+   */
+  delete(): Promise<void> | undefined {
+    if (this.deleted) return undefined;
+    const offsets = this.items.slice(this.head).map((e) => e.offset);
+    this.deleted = true;
     this.items = [];
     this.head = 0;
     this.readyBytes = 0;
-    this.forget(ready);
+    if (!this.store) return undefined;
+    return this.store.delete(this.declaration.name, offsets).catch((err: unknown) => {
+      this.log(`store.delete(${this.declaration.name}) failed: ${String(err)}`);
+    });
   }
 
   ack(sub: Subscriber, entries: readonly Entry[]): void {
@@ -231,7 +256,7 @@ export class ClassicQueue implements AckSource {
   }
 
   private forget(entries: readonly Entry[]): void {
-    if (!this.store || entries.length === 0) return;
+    if (!this.store || this.deleted || entries.length === 0) return;
     this.store.remove(this.declaration.name, entries.map((e) => e.offset)).catch((err: unknown) => {
       this.log(`store.remove(${this.declaration.name}) failed: ${String(err)}`);
     });

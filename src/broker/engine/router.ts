@@ -175,6 +175,8 @@ export function declarationFrom(name: string, headers: Readonly<Record<string, s
 export class Router {
   readonly topics = new TopicExchange();
   private readonly queues = new Map<string, Queue>();
+  /** Durable queues deleted whose store deletion has not settled yet: a new queue of the name declares after it. */
+  private readonly deleting = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: MessageStore,
@@ -311,14 +313,32 @@ export class Router {
     return q;
   }
 
-  /** Delete a classic queue with what it holds. */
+  /**
+   * Delete a classic queue (`x-expires`, auto-delete) with what it holds, in
+   * the store too: its declaration and messages, so it stays gone after a
+   * restart.
+   */
   private remove(q: ClassicQueue): void {
-    q.purge();
-    if (this.queues.get(q.declaration.name) === q) this.queues.delete(q.declaration.name);
+    const name = q.declaration.name;
+    if (this.queues.get(name) !== q) return;
+    this.queues.delete(name);
+    this.nextClassicOffset.delete(name);
+    const stored = q.delete();
+    if (!stored) return;
+    this.deleting.set(name, stored);
+    void stored.then(() => {
+      if (this.deleting.get(name) === stored) this.deleting.delete(name);
+    });
   }
 
   /** Store and route a message to a queue; resolves when stored (durable) or at once. */
-  publishToQueue(queue: Queue, headers: Record<string, string>, body: Uint8Array, now: number): Promise<void> | undefined {
+  publishToQueue(target: Queue, headers: Record<string, string>, body: Uint8Array, now: number): Promise<void> | undefined {
+    let queue: Queue | undefined = target;
+    if (queue.kind === 'queue' && queue.isDeleted) {
+      // Declared by a SEND held in a transaction, deleted before COMMIT: like RabbitMQ, publish by name.
+      queue = this.live(queue.declaration.name);
+      if (!queue) return undefined;
+    }
     const destination = `/queue/${queue.declaration.name}`;
     if (queue.kind === 'stream') {
       const stored: StoredMessage = { offset: queue.allocateOffset(), timestamp: now, headers, body };
@@ -359,7 +379,8 @@ export class Router {
   }
 
   private create(declaration: QueueDeclaration, nextOffset: number, declare: boolean): Queue {
-    const store = declaration.durable ? new QueueStore(this.store, declaration, declare) : null;
+    const after = this.deleting.get(declaration.name);
+    const store = declaration.durable ? new QueueStore(this.store, declaration, declare, after) : null;
     const q: Queue =
       declaration.type === 'stream'
         ? new StreamQueue(declaration, store, this.log, nextOffset)
@@ -367,9 +388,7 @@ export class Router {
             declaration,
             store,
             this.log,
-            (unused) => {
-              if (this.queues.get(declaration.name) === unused) this.queues.delete(declaration.name);
-            },
+            (unused) => this.remove(unused),
             this.limitsOf(declaration, declare),
             this.now,
           );

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createMemoryStore } from '../../../src/broker/engine/index.js';
+import type { MessageStore } from '../../../src/broker/engine/types.js';
 import { FakeClient, ManualClock, dec, engine, flush } from './harness.js';
 
 async function setup() {
@@ -346,6 +347,163 @@ describe('queue arguments (RabbitMQ 3.10 behaviour, see queue.ts)', () => {
     pub.frame('SEND', { destination: '/queue/q', receipt: 'r' }, 'x');
     await flush();
     expect(pub.last()).toMatchObject({ command: 'RECEIPT' });
+    await e.close();
+  });
+});
+
+/**
+ * A deleted queue leaves nothing in the store (RabbitMQ 3.10.8, probed over
+ * raw STOMP: a `durable:true`, `auto-delete:true` queue is `not_found` once its
+ * last subscriber left, its messages, unacked ones too, are gone, and a SEND
+ * from a new connection declares a fresh, empty queue).
+ */
+describe('deleted queues leave the store', () => {
+  const AD = { durable: 'true', 'auto-delete': 'true' };
+  const CLIENT_1 = { ack: 'client-individual', 'prefetch-count': '1' };
+
+  async function onStore(store = createMemoryStore(), clock = new ManualClock()) {
+    const e = await engine({ clock, store });
+    const client = () => {
+      const c = new FakeClient(e);
+      c.connect();
+      return c;
+    };
+    return { e, clock, store, client };
+  }
+
+  test('x-expires: the sweep deletes the declaration and the messages; a restart does not bring the queue back', async () => {
+    const { e, clock, store, client } = await onStore();
+    const pub = client();
+    for (const b of ['m0', 'm1']) pub.frame('SEND', { destination: '/queue/q', 'x-expires': '5000' }, b);
+    await flush();
+    expect((await store.load()).map((q) => q.declaration.name)).toEqual(['q']);
+    clock.advance(5000);
+    await flush();
+    expect(await store.load()).toEqual([]);
+    await e.close();
+    const e2 = await engine({ clock, store });
+    expect(e2.stats().destinations).toEqual([]);
+    await e2.close();
+  });
+
+  test('x-expires between sweeps: the new queue is all the store holds', async () => {
+    const { e, clock, store, client } = await onStore();
+    const pub = client();
+    pub.frame('SEND', { destination: '/queue/q', 'x-expires': '1500' }, 'old');
+    clock.advance(1500); // the sweep ran at 1 s; the SEND finds the queue expired
+    pub.frame('SEND', { destination: '/queue/q', receipt: 'r' }, 'new');
+    await flush();
+    expect(pub.last()).toMatchObject({ command: 'RECEIPT' });
+    const stored = await store.load();
+    expect(stored.map((q) => [q.declaration.args, q.messages.map((m) => dec.decode(m.body))])).toEqual([[{}, ['new']]]);
+    await e.close();
+  });
+
+  test('auto-delete: a durable queue deleted with its last consumer leaves no declaration and no messages', async () => {
+    const { e, store, client } = await onStore();
+    const a = client();
+    a.frame('SUBSCRIBE', { id: 's', destination: '/queue/ad', ...AD, ...CLIENT_1 });
+    const pub = client();
+    for (const b of ['m0', 'm1', 'm2']) pub.frame('SEND', { destination: '/queue/ad', ...AD }, b);
+    expect(a.bodies()).toEqual(['m0']); // held unacked
+    await flush();
+    expect((await store.load())[0].messages).toHaveLength(3);
+    a.frame('UNSUBSCRIBE', { id: 's' });
+    await flush();
+    expect(await store.load()).toEqual([]);
+    await e.close();
+    const e2 = await engine({ store });
+    const c = new FakeClient(e2);
+    c.connect();
+    c.frame('SUBSCRIBE', { id: 'x', destination: '/amq/queue/ad' });
+    expect(c.last()).toMatchObject({ command: 'ERROR', headers: { message: 'not_found' } });
+    await e2.close();
+  });
+
+  test('auto-delete: a closed connection deletes the queue too; a later SEND declares a fresh one', async () => {
+    const { e, store, client } = await onStore();
+    const a = client();
+    a.frame('SUBSCRIBE', { id: 's', destination: '/queue/ad', ...AD, ...CLIENT_1 });
+    const pub = client();
+    for (const b of ['m0', 'm1']) pub.frame('SEND', { destination: '/queue/ad', ...AD }, b);
+    a.conn.closed('peer went away');
+    pub.frame('SEND', { destination: '/queue/ad', ...AD, receipt: 'r' }, 'fresh');
+    await flush();
+    expect(pub.last()).toMatchObject({ command: 'RECEIPT' });
+    const stored = await store.load();
+    expect(stored.map((q) => q.messages.map((m) => dec.decode(m.body)))).toEqual([['fresh']]);
+    const b = client();
+    b.frame('SUBSCRIBE', { id: 's', destination: '/queue/ad', ...AD });
+    expect(b.bodies()).toEqual(['fresh']);
+    await e.close();
+  });
+
+  test('a transactional SEND committed after the deletion is dropped, not stored for the deleted queue', async () => {
+    const { e, store, client } = await onStore();
+    const a = client();
+    a.frame('SUBSCRIBE', { id: 's', destination: '/queue/ad', ...AD });
+    const pub = client();
+    pub.frame('BEGIN', { transaction: 't' });
+    pub.frame('SEND', { destination: '/queue/ad', transaction: 't', ...AD }, 'in-tx');
+    a.frame('UNSUBSCRIBE', { id: 's' });
+    pub.frame('COMMIT', { transaction: 't', receipt: 'c' });
+    await flush();
+    expect(pub.last()).toMatchObject({ command: 'RECEIPT', headers: { 'receipt-id': 'c' } });
+    expect(await store.load()).toEqual([]);
+    await e.close();
+  });
+
+  test('a transactional SEND committed after the queue was deleted and declared again goes to the new queue', async () => {
+    const { e, store, client } = await onStore();
+    const a = client();
+    a.frame('SUBSCRIBE', { id: 's', destination: '/queue/ad', ...AD });
+    const pub = client();
+    pub.frame('BEGIN', { transaction: 't' });
+    pub.frame('SEND', { destination: '/queue/ad', transaction: 't', ...AD }, 'in-tx');
+    a.frame('UNSUBSCRIBE', { id: 's' });
+    client().frame('SEND', { destination: '/queue/ad', ...AD }, 'redeclared');
+    pub.frame('COMMIT', { transaction: 't' });
+    await flush();
+    const stored = await store.load();
+    expect(stored.map((q) => q.messages.map((m) => dec.decode(m.body)))).toEqual([['redeclared', 'in-tx']]);
+    const b = client();
+    b.frame('SUBSCRIBE', { id: 's', destination: '/queue/ad', ...AD });
+    expect(b.bodies()).toEqual(['redeclared', 'in-tx']);
+    await e.close();
+  });
+
+  test('a store without delete gets the messages removed (the declaration stays)', async () => {
+    const inner = createMemoryStore();
+    const { delete: _unused, ...store } = inner;
+    const { e, client } = await onStore(store);
+    const a = client();
+    a.frame('SUBSCRIBE', { id: 's', destination: '/queue/ad', ...AD, ...CLIENT_1 });
+    for (const b of ['m0', 'm1']) a.frame('SEND', { destination: '/queue/ad', ...AD }, b);
+    a.frame('UNSUBSCRIBE', { id: 's' });
+    await flush();
+    expect((await inner.load()).map((q) => [q.declaration.name, q.messages])).toEqual([['ad', []]]);
+    await e.close();
+  });
+
+  test('a queue declared again while the store is still deleting the old one is declared after the deletion', async () => {
+    const inner = createMemoryStore();
+    const store: MessageStore = {
+      ...inner,
+      delete: async (name) => {
+        await flush();
+        await inner.delete!(name);
+      },
+    };
+    const { e, client } = await onStore(store);
+    const a = client();
+    a.frame('SUBSCRIBE', { id: 's', destination: '/queue/ad', ...AD });
+    a.frame('UNSUBSCRIBE', { id: 's' });
+    a.frame('SEND', { destination: '/queue/ad', ...AD, receipt: 'r' }, 'x');
+    await flush();
+    await flush();
+    expect(a.last()).toMatchObject({ command: 'RECEIPT' });
+    const stored = await inner.load();
+    expect(stored.map((q) => q.messages.map((m) => dec.decode(m.body)))).toEqual([['x']]);
     await e.close();
   });
 });
