@@ -8,7 +8,7 @@
  * so whatever the engine confirmed with a RECEIPT survives `kill -9`.
  * Logs are replayed at load; a torn last record is cut off; a log with more
  * dead bytes (acked, truncated) than live ones is compacted, at load and
- * while running.
+ * while running. A deleted queue's log is removed from the directory.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
@@ -54,6 +54,8 @@ interface QueueLog {
   /** Non-message bytes a compaction keeps. */
   overhead: number;
   nextOffset: number;
+  /** The batch (and compaction) being written, which a deletion waits for. */
+  busy: Promise<void> | null;
 }
 
 /** A file name that is safe on every file system and unique per queue name. */
@@ -70,6 +72,8 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
   const compactMinBytes = options.compactMinBytes ?? 1024 * 1024;
   const log = options.log ?? (() => {});
   const logs = new Map<string, QueueLog>();
+  /** Logs being removed, by queue name: a declaration of the name waits, and so does `close()`. */
+  const deletions = new Map<string, Promise<void>>();
   let flushing: Promise<void> | null = null;
   let scheduled = false;
   let closed = false;
@@ -128,6 +132,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
       fileBytes: size,
       overhead,
       nextOffset: queue.nextOffset,
+      busy: null,
     };
     logs.set(name, entry);
     return entry;
@@ -177,8 +182,31 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
     for (;;) {
       const batch = [...logs.values()].filter((q) => q.pending.length > 0);
       if (batch.length === 0) return;
-      await Promise.all(batch.map(flushOne));
+      await Promise.all(
+        batch.map((q) => {
+          const busy = flushOne(q);
+          q.busy = busy;
+          return busy.finally(() => {
+            if (q.busy === busy) q.busy = null;
+          });
+        }),
+      );
     }
+  }
+
+  /** Remove a deleted queue's log once the batch writing to it (if any) is done. */
+  async function removeLog(q: QueueLog): Promise<void> {
+    if (q.busy) await q.busy;
+    // Records that missed their batch are moot: the queue they were about is gone.
+    const waiters = q.waiters;
+    q.pending = [];
+    q.waiters = [];
+    for (const w of waiters) w.resolve();
+    // A failed online compaction may have closed the handle already; the file goes either way.
+    await q.fd.close().catch(() => {});
+    await rm(q.path, { force: true });
+    await rm(`${q.path}.compact`, { force: true });
+    await syncDir();
   }
 
   async function flushOne(q: QueueLog): Promise<void> {
@@ -259,6 +287,8 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
     },
 
     async declare(declaration: QueueDeclaration) {
+      // A queue deleted and declared again gets a new log, never the old one's records.
+      await deletions.get(declaration.name)?.catch(() => {});
       const json = JSON.stringify(declaration);
       const existing = logs.get(declaration.name);
       if (existing) {
@@ -309,10 +339,29 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
       return enqueue(q, encodeTruncate(beforeOffset));
     },
 
+    delete(queue: string) {
+      if (closed) return Promise.reject(new Error('store is closed'));
+      const q = logs.get(queue);
+      if (!q) return deletions.get(queue) ?? Promise.resolve();
+      // Out of the map at once: no batch picks the log up again, and writes to the name fail as undeclared.
+      logs.delete(queue);
+      const done = removeLog(q);
+      deletions.set(queue, done);
+      const forget = () => {
+        if (deletions.get(queue) === done) deletions.delete(queue);
+      };
+      done.then(forget, (err: unknown) => {
+        log(`file-store: deleting ${queue} failed: ${String(err)}`);
+        forget();
+      });
+      return done;
+    },
+
     async close() {
       if (closed) return;
-      while (scheduled || flushing) {
+      while (scheduled || flushing || deletions.size > 0) {
         if (flushing) await flushing;
+        else if (deletions.size > 0) await Promise.allSettled([...deletions.values()]);
         else await new Promise((r) => setImmediate(r));
       }
       closed = true;

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat, appendFile, writeFile } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileStore } from '../../../src/broker/node/file-store.js';
-import { encodeAppend } from '../../../src/broker/node/log-records.js';
+import { encodeAppend, encodeCompacted } from '../../../src/broker/node/log-records.js';
+import { FakeClient, ManualClock, engine, flush } from '../engine/harness.js';
 import type { QueueDeclaration, StoredMessage } from '../../../src/broker/engine/types.js';
 
 let dir: string;
@@ -229,5 +230,133 @@ describe('file store', () => {
     const store = createFileStore({ dataDir: dir });
     await expect(store.load()).resolves.toEqual([]);
     await store.close();
+  });
+});
+
+describe('file store: deleted queues', () => {
+  const logs = async () => (await readdir(join(dir, 'queues'))).sort();
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+  it('a deleted queue is gone after a reopen: no declaration, no messages, no file', async () => {
+    const store = createFileStore({ dataDir: dir });
+    await store.load();
+    await store.declare(classic('gone'));
+    await store.declare(classic('kept'));
+    await Promise.all([...range(0, 5).map((i) => store.append('gone', msg(i))), store.append('kept', msg(0))]);
+    await store.delete!('gone');
+    expect(() => store.append('gone', msg(5))).toThrow(/not declared/);
+    await store.close();
+    expect(await logs()).toHaveLength(1);
+
+    const again = createFileStore({ dataDir: dir });
+    const queues = await again.load();
+    expect(queues.map((q) => q.declaration.name)).toEqual(['kept']);
+    expect(queues[0]!.messages.map((m) => text(m.body))).toEqual(['m0']);
+    await again.close();
+  });
+
+  it('writes still waiting for their batch are settled by the delete and leave nothing', async () => {
+    const store = createFileStore({ dataDir: dir });
+    await store.load();
+    await store.declare(classic('q'));
+    const writes = [...range(0, 3).map((i) => store.append('q', msg(i))), store.remove('q', [0])];
+    await store.delete!('q');
+    await Promise.all(writes);
+    expect(await logs()).toEqual([]);
+    await store.close();
+    const again = createFileStore({ dataDir: dir });
+    expect(await again.load()).toEqual([]);
+    await again.close();
+  });
+
+  it('a delete during a batch waits for the batch and the compaction it starts', async () => {
+    let deleted: Promise<void> | undefined;
+    let armed = false;
+    const store = createFileStore({
+      dataDir: dir,
+      compactMinBytes: 1,
+      onSync: ({ queue }) => {
+        // Called after the batch's fsync, before the online compaction it makes worthwhile.
+        if (armed) deleted = store.delete!(queue);
+        armed = false;
+      },
+    });
+    await store.load();
+    await store.declare(classic('q'));
+    await Promise.all(range(0, 20).map((i) => store.append('q', msg(i, 'z'.repeat(100)))));
+    armed = true;
+    await store.remove('q', range(0, 20));
+    expect(deleted).toBeDefined();
+    await deleted;
+    expect(await logs()).toEqual([]); // neither the log nor a compaction's temporary file
+    await store.close();
+    const again = createFileStore({ dataDir: dir });
+    expect(await again.load()).toEqual([]);
+    await again.close();
+  });
+
+  it('declared again right after the delete, the queue starts a new log; compaction keeps only the new records', async () => {
+    const store = createFileStore({ dataDir: dir, compactMinBytes: 1 });
+    await store.load();
+    await store.declare(classic('q'));
+    await Promise.all(range(0, 10).map((i) => store.append('q', msg(i, `old-${i}`))));
+    const deleted = store.delete!('q');
+    const renewed = { ...classic('q'), args: { 'x-max-length': '5' } };
+    await store.declare(renewed); // waits for the deletion, not after it
+    await deleted;
+    await Promise.all(range(10, 13).map((i) => store.append('q', msg(i, `new-${i}`))));
+    // Two dead records outweigh the live one: compacted online after this batch.
+    await store.remove('q', [10, 11]);
+    await store.close();
+
+    const data = await readFile(await logFile());
+    expect(data.includes('old-')).toBe(false);
+    expect(data.includes('new-10')).toBe(false);
+    const compacted = Buffer.concat(encodeCompacted({ declaration: renewed, messages: [msg(12, 'new-12')], nextOffset: 13 }));
+    expect(data.equals(compacted)).toBe(true);
+
+    const again = createFileStore({ dataDir: dir });
+    const [q, ...rest] = await again.load();
+    expect(rest).toEqual([]);
+    expect(q!.declaration).toEqual(renewed);
+    expect(q!.messages.map((m) => text(m.body))).toEqual(['new-12']);
+    expect(q!.nextOffset).toBe(13);
+    await again.close();
+  });
+
+  it('deleting an unknown queue resolves; a closed store refuses', async () => {
+    const store = createFileStore({ dataDir: dir });
+    await store.load();
+    await store.delete!('never');
+    await store.close();
+    await expect(store.delete!('never')).rejects.toThrow(/closed/);
+  });
+
+  it('the engine deletes x-expires and auto-delete queues from the data directory', async () => {
+    const AD = { durable: 'true', 'auto-delete': 'true' };
+    const clock = new ManualClock();
+    const e = await engine({ clock, store: createFileStore({ dataDir: dir }) });
+    const pub = new FakeClient(e);
+    pub.connect();
+    const a = new FakeClient(e);
+    a.connect();
+    a.frame('SUBSCRIBE', { id: 's', destination: '/queue/ad', ...AD, ack: 'client-individual', 'prefetch-count': '1' });
+    pub.frame('SEND', { destination: '/queue/exp', 'x-expires': '5000', receipt: 'r0' }, 'e0');
+    pub.frame('SEND', { destination: '/queue/ad', ...AD, receipt: 'r1' }, 'a0');
+    pub.frame('SEND', { destination: '/queue/ad', ...AD, receipt: 'r2' }, 'a1');
+    pub.frame('SEND', { destination: '/queue/kept', receipt: 'r3' }, 'k0');
+    // Durable SENDs are receipted once stored.
+    while (pub.frames.filter((f) => f.command === 'RECEIPT').length < 4) await flush();
+    expect(await logs()).toHaveLength(3);
+
+    clock.advance(5000); // the sweep deletes /queue/exp
+    a.frame('UNSUBSCRIBE', { id: 's' }); // /queue/ad goes with its last consumer, a0 unacked, a1 ready
+    await e.close(); // the store's close waits for the deletions
+
+    const again = createFileStore({ dataDir: dir });
+    const queues = await again.load();
+    expect(queues.map((q) => [q.declaration.name, q.messages.map((m) => text(m.body))])).toEqual([['kept', ['k0']]]);
+    expect(await logs()).toHaveLength(1);
+    await again.close();
   });
 });
