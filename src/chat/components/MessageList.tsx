@@ -117,7 +117,12 @@ export interface MessageListProps {
  * mounted, pages older history, retries and discards failed sends, toggles
  * reactions, and marks the room read while the user sees its bottom.
  */
-export function MessageList({ roomId, label, className }: MessageListProps) {
+export function MessageList(props: MessageListProps) {
+  // One log per room: its scroll position, anchor and "left the bottom at" belong to that room.
+  return <RoomMessageList key={props.roomId} {...props} />;
+}
+
+function RoomMessageList({ roomId, label, className }: MessageListProps) {
   const chat = useChat();
   const room = useRoom(roomId);
   const messages = useMessages(roomId);

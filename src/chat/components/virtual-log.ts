@@ -168,7 +168,14 @@ export class VirtualLog {
       return;
     }
     const row = this.rows.get(position.key);
-    if (!row) return;
+    if (!row) {
+      // The row held is gone (deleted, or another conversation entirely): back to the newest.
+      if (!this.keys.includes(position.key)) {
+        this.follow();
+        this.restore();
+      }
+      return;
+    }
     const offset = () => row.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
     const delta = offset() - position.offset;
     if (Math.abs(delta) < 0.5) return;
