@@ -1,8 +1,8 @@
 /**
  * Which rows of a bottom-anchored log to render, from row heights measured
  * so far (an estimate for the rest). Pure arithmetic, no DOM, so the
- * virtualizer's decisions are unit-tested without a browser; the hook in
- * `use-virtual-log.ts` feeds it measurements and applies its answers.
+ * virtualizer's decisions are unit-tested without a browser; `VirtualLog`
+ * (`virtual-log.ts`, the DOM side) feeds it measurements and applies its answers.
  *
  * Rows stay in normal flow between two spacers (`before`, `after`), so a row
  * whose height changes pushes the ones below it like any block would, and
@@ -97,6 +97,24 @@ export class LogLayout {
   covers(rendered: LogRange, keys: readonly string[], position: LogPosition, viewport: number): boolean {
     const wanted = this.range(keys, position, viewport, this.overscan / 3);
     return wanted.start >= rendered.start && wanted.end <= rendered.end;
+  }
+
+  /**
+   * The row at `px` from the top of the first row (the estimate where rows
+   * are not measured), skipping rows that may not anchor, and its top in the
+   * same terms; null for an empty list or when no row after it may anchor.
+   */
+  locate(keys: readonly string[], px: number, canAnchor: (key: string) => boolean = () => true): { index: number; top: number } | null {
+    let top = 0;
+    let i = 0;
+    while (i < keys.length - 1 && top + this.sizeOf(keys[i]) <= px) top += this.sizeOf(keys[i++]);
+    while (i < keys.length && !canAnchor(keys[i])) top += this.sizeOf(keys[i++]);
+    return i < keys.length ? { index: i, top } : null;
+  }
+
+  /** Offset of row `index` from the top of the first row. */
+  offsetOf(keys: readonly string[], index: number): number {
+    return this.sum(keys, 0, index);
   }
 
   /** Index of the first row of the `px` tall stretch that ends at row `from` (exclusive). */

@@ -35,6 +35,8 @@ export function useFollow(options: FollowOptions) {
   }, []);
 
   const { messages } = options;
-  const unseen = atBottom || leftAt === null ? 0 : messages.length - 1 - messages.findIndex((m) => m.id === leftAt);
+  const left = atBottom || leftAt === null ? -1 : messages.findIndex((m) => m.id === leftAt);
+  // The message the reader left at may be gone (discarded): then nothing is counted, rather than everything.
+  const unseen = left < 0 ? 0 : messages.length - 1 - left;
   return { atBottom, unseen, onAtBottom, startReached };
 }

@@ -36,6 +36,12 @@ export class VirtualLog {
   private version = 0;
   private readonly listeners = new Set<() => void>();
   private pending: ReturnType<typeof setTimeout> | null = null;
+  /** scrollTop after the last scroll we saw or made: tells the reader's upward moves from ours. */
+  private lastScrollTop = 0;
+  /** A return to the bottom decided during a commit, told to React after it (not nested in it). */
+  private announceBottom = false;
+  /** The oldest key older rows were last asked for: asked once, until it changes or the reader leaves the top. */
+  private startAskedAt: string | undefined;
   /** The newest key at the last commit: a new one of the user's own makes the log follow. */
   lastKey: string | undefined;
 
@@ -63,7 +69,7 @@ export class VirtualLog {
 
   /** The rows to render for `keys` now; `stick` follows the bottom whatever the position. */
   range(keys: readonly string[], stick: boolean): LogRange {
-    return this.layout.range(keys, stick ? BOTTOM : this.position, this.viewport);
+    return this.layout.range(keys, stick ? BOTTOM : this.positionIn(keys), this.viewport);
   }
 
   /** Binds the scrolling element; returns the unbinding. */
@@ -99,10 +105,13 @@ export class VirtualLog {
    */
   committed(keys: readonly string[], rendered: LogRange, stick: boolean): void {
     if (keys !== this.keys) this.layout.retain(new Set(keys));
+    const position = this.positionIn(keys);
+    if (position.kind === 'bottom') this.follow(false);
+    else this.position = position;
     this.keys = keys;
     this.rendered = rendered;
     this.lastKey = keys[keys.length - 1];
-    if (stick) this.follow();
+    if (stick) this.follow(false);
     this.restore();
     // Measurements may show the rows fall short of the viewport, and loading
     // older rows updates the store: either from here would nest a second
@@ -120,15 +129,22 @@ export class VirtualLog {
   private onScroll = (): void => {
     const scroller = this.scroller;
     if (!scroller) return;
-    const bottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= this.atBottomThreshold;
-    if (bottom) this.follow();
+    const fromBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+    // Any move up leaves the bottom, however small (keys, trackpads); within
+    // the threshold only a move down, or reaching the very end, returns to it.
+    const up = scroller.scrollTop < this.lastScrollTop - 0.5;
+    this.lastScrollTop = scroller.scrollTop;
+    if (fromBottom < 1 || (!up && fromBottom <= this.atBottomThreshold)) this.follow();
     else {
-      this.position = this.anchorInView() ?? this.position;
+      const anchor = this.anchorAt();
+      if (anchor) this.position = anchor;
       if (this.atBottom) {
         this.atBottom = false;
+        this.announceBottom = false;
         this.callbacks.onAtBottomChange(false);
       }
     }
+    if (scroller.scrollTop > this.viewport) this.startAskedAt = undefined;
     if (!this.covered()) this.bump();
     this.checkStart();
   };
@@ -148,13 +164,38 @@ export class VirtualLog {
     if (!this.covered()) this.bump();
   };
 
-  /** Back to following the newest rows. */
-  private follow(): void {
+  /**
+   * Back to following the newest rows. During a commit (`now` false) React
+   * hears of it from the next task: a state update from a layout effect would
+   * be a second, nested commit.
+   */
+  private follow(now = true): void {
     this.position = BOTTOM;
-    if (!this.atBottom) {
-      this.atBottom = true;
-      this.callbacks.onAtBottomChange(true);
+    if (this.atBottom) return;
+    this.atBottom = true;
+    if (now) this.callbacks.onAtBottomChange(true);
+    else {
+      this.announceBottom = true;
+      this.settleSoon();
     }
+  }
+
+  /**
+   * The reader's place in `keys`: a held row that is gone (a discarded
+   * message) hands over to its nearest surviving neighbour, below first;
+   * with none left (another conversation) the place is the bottom.
+   */
+  private positionIn(keys: readonly string[]): LogPosition {
+    const position = this.position;
+    if (position.kind === 'bottom' || keys === this.keys || keys.includes(position.key)) return position;
+    const kept = new Set(keys);
+    const at = this.keys.indexOf(position.key);
+    for (let d = 1; at >= 0 && d < this.keys.length; d += 1) {
+      for (const key of [this.keys[at + d], this.keys[at - d]]) {
+        if (key !== undefined && kept.has(key) && this.canAnchor(key)) return { kind: 'anchor', key, offset: position.offset };
+      }
+    }
+    return BOTTOM;
   }
 
   /** Scroll so the reader's place shows: the bottom, or the anchor row at its offset. */
@@ -165,38 +206,44 @@ export class VirtualLog {
     if (position.kind === 'bottom') {
       const max = scroller.scrollHeight - scroller.clientHeight;
       if (Math.abs(scroller.scrollTop - max) >= 1) scroller.scrollTop = max;
+      this.lastScrollTop = scroller.scrollTop;
       return;
     }
     const row = this.rows.get(position.key);
-    if (!row) {
-      // The row held is gone (deleted, or another conversation entirely): back to the newest.
-      if (!this.keys.includes(position.key)) {
-        this.follow();
-        this.restore();
-      }
-      return;
-    }
+    if (!row) return;
     const offset = () => row.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
     const delta = offset() - position.offset;
     if (Math.abs(delta) < 0.5) return;
     scroller.scrollTop += delta;
+    this.lastScrollTop = scroller.scrollTop;
     // At an edge the scroll is clamped (a row above grew while scrolled to
     // the top): the row is where it is now, and that is the place to keep.
     this.position = { kind: 'anchor', key: position.key, offset: offset() };
   }
 
-  /** The first rendered row that may anchor whose bottom is below the viewport top, and where its top is. */
-  private anchorInView(): LogPosition | null {
+  /**
+   * The row that holds the reader's place now: the first rendered row that
+   * may anchor and is in view. When none is (a jump by the scrollbar far
+   * into a spacer), the row the layout puts at the viewport top: anchoring
+   * on a rendered row far away would render everything in between, or leave
+   * the viewport blank and later snap back to it.
+   */
+  private anchorAt(): LogPosition | null {
     const scroller = this.scroller;
     if (!scroller) return null;
     const top = scroller.getBoundingClientRect().top;
+    const bottom = top + scroller.clientHeight;
+    let origin: number | null = null; // viewport y of the first row's top, from any rendered row
     for (let i = this.rendered.start; i < this.rendered.end; i += 1) {
       const key = this.keys[i];
-      if (!this.canAnchor(key)) continue;
       const box = this.rows.get(key)?.getBoundingClientRect();
-      if (box && box.bottom > top) return { kind: 'anchor', key, offset: box.top - top };
+      if (!box) continue;
+      origin ??= box.top - this.layout.offsetOf(this.keys, i);
+      if (this.canAnchor(key) && box.bottom > top && box.top < bottom) return { kind: 'anchor', key, offset: box.top - top };
     }
-    return null;
+    if (origin === null) return null;
+    const found = this.layout.locate(this.keys, top - origin, this.canAnchor);
+    return found ? { kind: 'anchor', key: this.keys[found.index], offset: origin + found.top - top } : null;
   }
 
   private covered(): boolean {
@@ -208,7 +255,13 @@ export class VirtualLog {
     const scroller = this.scroller;
     // Without layout (jsdom) nothing is "in view"; loading stays explicit there.
     if (!scroller || this.measuredViewport === 0 || this.rendered.start > 0) return;
-    if (scroller.scrollTop <= this.viewport / 2) this.callbacks.onStartReached();
+    // A scroller as tall as its content (no height set on it) shows every row: loading on would read all history.
+    if (scroller.clientHeight > this.viewport) return;
+    // Once per oldest row: a page that failed is not asked for again until the reader comes back to the top.
+    const oldest = this.keys[0];
+    if (scroller.scrollTop > this.viewport / 2 || oldest === this.startAskedAt) return;
+    this.startAskedAt = oldest;
+    this.callbacks.onStartReached();
   }
 
   private measureRow(key: string, element: HTMLElement): boolean {
@@ -218,7 +271,9 @@ export class VirtualLog {
   }
 
   private readViewport(): boolean {
-    const height = this.scroller?.clientHeight ?? 0;
+    // Never more than the window: a scroller without a set height grows with its rows.
+    const window = globalThis.innerHeight;
+    const height = Math.min(this.scroller?.clientHeight ?? 0, window > 0 ? window : Infinity);
     if (height === this.measuredViewport) return false;
     this.measuredViewport = height;
     return true;
@@ -234,6 +289,10 @@ export class VirtualLog {
     if (this.pending !== null) return;
     this.pending = setTimeout(() => {
       this.pending = null;
+      if (this.announceBottom) {
+        this.announceBottom = false;
+        if (this.atBottom) this.callbacks.onAtBottomChange(true);
+      }
       if (!this.covered()) this.bump();
       this.checkStart();
     }, 0);

@@ -9,7 +9,7 @@ import { axeViolations } from './axe';
 
 // jsdom lays nothing out: the log renders the newest rows that fit its assumed
 // viewport at estimated heights. Scrolling and anchoring are tested in Chromium
-// (test/browser/message-list.test.ts) and in log-layout.test.ts.
+// (test/browser/storybook.test.ts, "MessageList scrolling") and in log-layout.test.ts and virtual-log.test.ts.
 const wrapper = ({ children }: { children: ReactNode }) => (
   <ChatLocaleProvider locale="en-US" timeZone="UTC">
     {children}
