@@ -68,6 +68,19 @@ describe('LogLayout', () => {
     expect(layout.sizeOf('a')).toBe(30); // estimated again
   });
 
+  it('locate: the row at a distance from the first row, skipping rows that may not anchor', () => {
+    const layout = new LogLayout(50, 0);
+    const all = ['day:1', 'a', 'b', 'day:2', 'c'];
+    expect(layout.locate(all, 0)).toEqual({ index: 0, top: 0 });
+    expect(layout.locate(all, 120)).toEqual({ index: 2, top: 100 });
+    const message = (key: string) => !key.startsWith('day:');
+    expect(layout.locate(all, 10, message)).toEqual({ index: 1, top: 50 });
+    expect(layout.locate(all, 160, message)).toEqual({ index: 4, top: 200 });
+    expect(layout.locate(all, 10_000)).toEqual({ index: 4, top: 200 }); // past the end: the last row
+    expect(layout.locate([], 0)).toBeNull();
+    expect(layout.offsetOf(all, 3)).toBe(150);
+  });
+
   it('an empty list renders nothing', () => {
     expect(new LogLayout().range([], { kind: 'bottom' }, 500)).toEqual({ start: 0, end: 0, before: 0, after: 0 });
   });
