@@ -1,14 +1,10 @@
 /**
- * Destinations (RabbitMQ STOMP dialect): `/topic/<key>` and `/queue/<name>`,
- * the latter a classic queue or, declared with `x-queue-type:stream`, a
- * stream; `/amq/queue/<name>` and `/reply-queue/<name>` (an existing queue,
- * never declared), `/exchange/amq.topic/<key>` (the same as `/topic/<key>`),
- * and `/temp-queue/<name>` as a `reply-to` (see commands.ts).
+ * The queues and the topic exchange behind destinations (see destination.ts):
+ * `/queue/<name>` is a classic queue or, declared with `x-queue-type:stream`,
+ * a stream; declarations are compared, limits kept, deleted queues dropped
+ * from the store.
  *
  * RabbitMQ 3.10 findings mirrored here:
- * - Any other prefix: ERROR `message:Unknown destination`, body "'/x' is not
- *   a valid destination.\nValid destination types are: /temp-queue,
- *   /exchange, /topic, /queue, /amq/queue, /reply-queue/."
  * - Every SEND and SUBSCRIBE to `/queue/<name>` (re)declares the queue from
  *   its headers (`x-queue-type`, `durable`, `auto-delete`, `x-max-age`, ...).
  *   A declaration whose `x-queue-type` differs from the existing queue's —
@@ -39,18 +35,8 @@
  *   STOMP queues exclusive).
  * - Declaring `/queue/amq.<anything>`: ERROR `access_refused`,
  *   "ACCESS_REFUSED - queue name 'amq.gen-x' contains reserved prefix 'amq.*'".
- * - `/amq/queue/<name>` ignores declaration headers. SUBSCRIBE to a missing
- *   queue: ERROR `not_found`, "NOT_FOUND - no queue 'q' in vhost '/'"; SEND
- *   to a missing queue is dropped silently (RECEIPT, no ERROR: it is an AMQP
- *   publish to the default exchange). `/reply-queue/<name>` behaves the
- *   same way for both. MESSAGE frames of either say `destination:/queue/<name>`.
  * - SUBSCRIBE to another connection's temp queue (by `/amq/queue/amq.gen-…`):
- *   ERROR `resource_locked` (the text below); SEND to it is delivered.
- * - `/exchange/amq.topic/<key>` is `/topic/<key>` both ways; MESSAGE frames
- *   say `destination:/topic/<key>`. Any other exchange name: ERROR
- *   `not_found`, "NOT_FOUND - no exchange 'x' in vhost '/'". (RabbitMQ has
- *   `amq.direct`, `amq.fanout`, ... too; this broker only `amq.topic`.)
- */
+ *   ERROR `resource_locked` (the text below); SEND to it is delivered. */
 import type {
   DestinationStats,
   MessageStore,
@@ -67,16 +53,6 @@ import { QueueStore } from './persistence.js';
 
 export type Queue = ClassicQueue | StreamQueue;
 
-export type Target =
-  /** `/topic/<key>`, `/exchange/amq.topic/<key>`. */
-  | { kind: 'topic'; key: string }
-  /** `/queue/<name>`: declared from the frame's headers. */
-  | { kind: 'queue'; name: string }
-  /** `/amq/queue/<name>`, `/reply-queue/<name>`: an existing queue. */
-  | { kind: 'existing'; name: string }
-  /** `/temp-queue/<name>`: only valid as a `reply-to`. */
-  | { kind: 'temp'; name: string };
-
 /** Queue arguments kept from declaration headers. */
 const ARG_NAMES = [
   'x-max-length-bytes',
@@ -86,57 +62,6 @@ const ARG_NAMES = [
   'x-message-ttl',
   'x-expires',
 ];
-
-const PREFIXES: ReadonlyArray<[string, Target['kind']]> = [
-  ['/topic/', 'topic'],
-  ['/queue/', 'queue'],
-  ['/amq/queue/', 'existing'],
-  ['/reply-queue/', 'existing'],
-  ['/temp-queue/', 'temp'],
-];
-
-const unknownDestination = (destination: string): StompError =>
-  new StompError(
-    'Unknown destination',
-    `'${destination}' is not a valid destination.\nValid destination types are: /temp-queue, /exchange, /topic, /queue, /amq/queue, /reply-queue/.\n`,
-  );
-
-/** Parse a destination header; throws ERROR `Unknown destination` for anything else. */
-export function resolveDestination(destination: string): Target {
-  for (const [prefix, kind] of PREFIXES) {
-    if (destination.startsWith(prefix) && destination.length > prefix.length) {
-      const rest = destination.slice(prefix.length);
-      return kind === 'topic' ? { kind, key: rest } : { kind, name: rest };
-    }
-  }
-  if (destination.startsWith('/exchange/')) {
-    const rest = destination.slice(10);
-    const slash = rest.indexOf('/');
-    const exchange = slash < 0 ? rest : rest.slice(0, slash);
-    if (exchange === '') throw unknownDestination(destination);
-    if (exchange !== 'amq.topic') {
-      throw new StompError('not_found', `NOT_FOUND - no exchange '${exchange}' in vhost '/'`);
-    }
-    return { kind: 'topic', key: slash < 0 ? '' : rest.slice(slash + 1) };
-  }
-  throw unknownDestination(destination);
-}
-
-/**
- * The destination the authorize hook is asked about: aliases name what they
- * reach (`/amq/queue/q` → `/queue/q`, `/exchange/amq.topic/k` → `/topic/k`),
- * so a hook cannot be bypassed through another prefix.
- */
-export function canonicalDestination(target: Target, destination: string): string {
-  if (target.kind === 'topic') return `/topic/${target.key}`;
-  if (target.kind === 'temp') return destination;
-  return `/queue/${target.name}`;
-}
-
-/** RabbitMQ finding: `/temp-queue/` is not a SEND or SUBSCRIBE destination, only a `reply-to`. */
-export function invalidDestination(destination: string, command: string): StompError {
-  return new StompError('Invalid destination', `'${destination}' is not a valid destination for '${command}'`);
-}
 
 /** RabbitMQ's rendering of a queue argument in an inequivalence error. */
 const argValue = (value: string | undefined, type: string): string =>

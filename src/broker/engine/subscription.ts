@@ -13,7 +13,7 @@
  */
 import type { AckMode, AckSource, Entry, Subscriber } from './message.js';
 import type { StompVersion } from './frame.js';
-import type { Target } from './router.js';
+import type { Target } from './destination.js';
 import { MessageEncoder } from './serializer.js';
 
 /** What a subscription needs from its connection. */
