@@ -1,8 +1,7 @@
-import type { Browser } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
-import { collectErrors, launchChromium, newPage } from './chromium';
+import { collectErrors, newPage } from './chromium';
 import { createRoom, openRoom, send, shownMessages, signIn, waitForMessage, waitForSession } from './demo-page';
-import { startDemo, type DemoServer } from './demo-server';
+import { useDemoInChromium } from './demo-server';
 
 // Issue 7: the unchanged demo against RabbitMQ Web-STOMP on this machine,
 // with the demo users `scripts/rabbitmq-setup` creates (alice and bob,
@@ -11,20 +10,10 @@ import { startDemo, type DemoServer } from './demo-server';
 // runs, so the room is new each run.
 const RABBIT = { brokerUrl: 'ws://127.0.0.1:15674/ws', passcode: 'stompkit', vhost: process.env.DEMO_VHOST ?? 'stompkit' };
 
-let demo: DemoServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  demo = await startDemo(RABBIT);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const fixture = useDemoInChromium(RABBIT);
 
 test('alice and bob chat through RabbitMQ Web-STOMP', async () => {
+  const { demo, browser } = fixture;
   const alice = await newPage(browser);
   const bob = await newPage(browser);
   const errors = [alice.page, bob.page].map(collectErrors);

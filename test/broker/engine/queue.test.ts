@@ -438,14 +438,20 @@ describe('deleted queues leave the store', () => {
     await e.close();
   });
 
-  test('a transactional SEND committed after the deletion is dropped, not stored for the deleted queue', async () => {
-    const { e, store, client } = await onStore();
-    const a = client();
+  /** A SEND waits in a transaction while the auto-delete queue it names loses its last consumer (and is deleted). */
+  async function sendInTxThenDelete() {
+    const fixture = await onStore();
+    const a = fixture.client();
     a.frame('SUBSCRIBE', { id: 's', destination: '/queue/ad', ...AD });
-    const pub = client();
+    const pub = fixture.client();
     pub.frame('BEGIN', { transaction: 't' });
     pub.frame('SEND', { destination: '/queue/ad', transaction: 't', ...AD }, 'in-tx');
     a.frame('UNSUBSCRIBE', { id: 's' });
+    return { ...fixture, pub };
+  }
+
+  test('a transactional SEND committed after the deletion is dropped, not stored for the deleted queue', async () => {
+    const { e, store, pub } = await sendInTxThenDelete();
     pub.frame('COMMIT', { transaction: 't', receipt: 'c' });
     await flush();
     expect(pub.last()).toMatchObject({ command: 'RECEIPT', headers: { 'receipt-id': 'c' } });
@@ -454,13 +460,7 @@ describe('deleted queues leave the store', () => {
   });
 
   test('a transactional SEND committed after the queue was deleted and declared again goes to the new queue', async () => {
-    const { e, store, client } = await onStore();
-    const a = client();
-    a.frame('SUBSCRIBE', { id: 's', destination: '/queue/ad', ...AD });
-    const pub = client();
-    pub.frame('BEGIN', { transaction: 't' });
-    pub.frame('SEND', { destination: '/queue/ad', transaction: 't', ...AD }, 'in-tx');
-    a.frame('UNSUBSCRIBE', { id: 's' });
+    const { e, store, client, pub } = await sendInTxThenDelete();
     client().frame('SEND', { destination: '/queue/ad', ...AD }, 'redeclared');
     pub.frame('COMMIT', { transaction: 't' });
     await flush();
