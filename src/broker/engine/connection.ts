@@ -162,16 +162,19 @@ export class Connection implements EngineConnection, SubscriptionOwner {
     this.session = this.ctx.nextSession();
     const [cx, cy] = parseHeartBeat(frame.headers['heart-beat']);
     const [sx, sy] = this.ctx.options.heartbeat;
+    // The periods in effect (the max rule), as RabbitMQ answers them.
+    const out = sx && cy ? Math.max(sx, cy) : 0;
+    const expect = cx && sy ? Math.max(cx, sy) : 0;
     const headers: Record<string, string> = {
       server: this.ctx.options.serverName,
       session: this.session,
-      'heart-beat': `${sx},${sy}`,
+      'heart-beat': `${out},${expect}`,
       version,
     };
     if (user !== undefined) headers['user-name'] = user;
     this.phase = 'connected';
     this.writeFrame('CONNECTED', headers);
-    this.startHeartbeats(sx && cy ? Math.max(sx, cy) : 0, cx && sy ? Math.max(cx, sy) : 0);
+    this.startHeartbeats(out, expect);
   }
 
   /** DISCONNECT: receipt after pending receipts, then close. */

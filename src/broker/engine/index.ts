@@ -72,7 +72,7 @@ class Engine implements BrokerEngine {
       clock,
       options: {
         serverName: options.serverName ?? `stompkit/${VERSION}`,
-        heartbeat: options.heartbeat ?? [10_000, 10_000],
+        heartbeat: options.heartbeat ?? [1000, 1000],
         heartbeatGrace: options.heartbeatGrace ?? 1.5,
         connectTimeout: options.connectTimeout ?? 30_000,
         authenticate: options.authenticate,

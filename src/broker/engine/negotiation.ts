@@ -16,10 +16,17 @@ export function negotiateVersion(acceptVersion: string | undefined): StompVersio
   });
 }
 
-/** `heart-beat: cx,cy` of CONNECT; absent means `0,0`. */
+/**
+ * Longest heart-beat period honoured (ms). A client may legally ask for
+ * `heart-beat:0,4294967296`; a period past what a timer can hold would wrap
+ * to a 1 ms timer, so periods are clamped here (one day is "rarely").
+ */
+export const MAX_HEARTBEAT = 86_400_000;
+
+/** `heart-beat: cx,cy` of CONNECT; absent means `0,0`; each period clamped to {@link MAX_HEARTBEAT}. */
 export function parseHeartBeat(value: string | undefined): [number, number] {
   if (value === undefined) return [0, 0];
   const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(value);
   if (!m) throw new StompError('Malformed frame', `Invalid heart-beat header "${value}"`);
-  return [Number(m[1]), Number(m[2])];
+  return [Math.min(Number(m[1]), MAX_HEARTBEAT), Math.min(Number(m[2]), MAX_HEARTBEAT)];
 }

@@ -160,7 +160,13 @@ export interface EngineOptions {
   clock?: EngineClock;
   /** `server` header of CONNECTED. Default `stompkit/<version>`. */
   serverName?: string;
-  /** Heart-beat the broker offers `[cx, cy]` in ms. Default `[10000, 10000]`. */
+  /**
+   * Heart-beat the broker offers in CONNECTED, `[sx, sy]` in ms: the shortest
+   * period it will send at and the shortest it wants to hear from a client.
+   * By the max rule of STOMP 1.2 §"Heart-beating" a client's own periods are
+   * granted down to these floors (as RabbitMQ grants what the client asks).
+   * Default `[1000, 1000]`; `0` turns a direction off.
+   */
   heartbeat?: [number, number];
   /** Extra time allowed past a client's promised heart-beat before it is cut off. Default 1.5×. */
   heartbeatGrace?: number;

@@ -25,9 +25,10 @@ export const USAGE = `Usage: stompkit-broker [options]
   --users <file>           JSON object login -> passcode; logins are checked
   --allow-origin <origin>  also allow this browser origin (repeatable; '*' allows any)
   --max-frame-size <bytes> largest frame accepted (default 1048576)
-  --heartbeat <ms,ms>      heart-beat offered in CONNECTED: how often the broker
-                           sends, how often it wants to hear from the client
-                           (0 = never; default 10000,10000)
+  --heartbeat <ms,ms>      heart-beat floors offered in CONNECTED: the shortest
+                           period the broker sends at and the shortest it wants
+                           from a client; a client's own periods are granted
+                           down to these (0 = never; default 1000,1000)
   --verbose                log diagnostics
   -h, --help               show this help
 `;
@@ -67,7 +68,7 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
   if (values.heartbeat !== undefined) {
     // The CONNECTED `heart-beat` header's own syntax (STOMP 1.2 §"Heart-beating").
     const m = /^(\d+),(\d+)$/.exec(values.heartbeat);
-    if (!m) throw new Error(`--heartbeat: expected <ms,ms> such as 10000,10000, got ${values.heartbeat}`);
+    if (!m) throw new Error(`--heartbeat: expected <ms,ms> such as 1000,1000, got ${values.heartbeat}`);
     options.heartbeat = [Number(m[1]), Number(m[2])];
   }
   if (values.verbose) options.log = (m) => console.error(`[stompkit-broker] ${m}`);

@@ -7,9 +7,9 @@ describe('CONNECT negotiation', () => {
   test('CONNECTED carries version, heart-beat, session, server, user-name', async () => {
     const e = await engine({ serverName: 'test/1', heartbeat: [5000, 6000] });
     const c = new FakeClient(e);
-    const f = c.connect({ login: 'alice', 'heart-beat': '0,0' });
+    const f = c.connect({ login: 'alice', 'heart-beat': '7000,3000' });
     expect(f.command).toBe('CONNECTED');
-    expect(f.headers).toMatchObject({ version: '1.2', 'heart-beat': '5000,6000', server: 'test/1', 'user-name': 'alice' });
+    expect(f.headers).toMatchObject({ version: '1.2', 'heart-beat': '5000,7000', server: 'test/1', 'user-name': 'alice' });
     expect(f.headers['session']).toMatch(/^session-/);
     await e.close();
   });
@@ -90,6 +90,26 @@ describe('heart-beating', () => {
     clock.advance(1100); // 4000 ms of silence > 2000 × 1.5 (checked every half interval)
     expect(c.closed).toBe(true);
     expect(c.last()).toMatchObject({ command: 'ERROR', headers: { message: 'Heart-beat timeout' } });
+    await e.close();
+  });
+
+  test("grants the client's periods down to the broker's floor and clamps absurd ones", async () => {
+    const clock = new ManualClock();
+    const e = await engine({ clock, heartbeat: [1000, 1000] });
+    const asked = new FakeClient(e);
+    expect(asked.connect({ 'heart-beat': '3000,2000' }).headers['heart-beat']).toBe('2000,3000');
+    const greedy = new FakeClient(e);
+    expect(greedy.connect({ 'heart-beat': '10,1' }).headers['heart-beat']).toBe('1000,1000');
+    const absurd = new FakeClient(e);
+    // 4294967296 ms would wrap a timer to 1 ms.
+    expect(absurd.connect({ 'heart-beat': '0,4294967296' }).headers['heart-beat']).toBe('86400000,0');
+    for (let t = 0; t < 10_000; t += 500) {
+      greedy.send('\n'); // it promised a beat a second
+      clock.advance(500);
+    }
+    expect(absurd.heartbeats).toBe(0);
+    expect(greedy.closed).toBe(false);
+    expect(greedy.heartbeats).toBeGreaterThanOrEqual(9);
     await e.close();
   });
 
