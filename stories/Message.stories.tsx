@@ -38,19 +38,33 @@ export const Pending: Story = {
   },
 };
 
-/** A failed send offers Retry and Discard. */
+/** A failed send says so in plain words and offers Retry and Discard (the technical reason stays in `error`). */
 export const FailedWithRetry: Story = {
   args: {
     mine: true,
-    message: message('m4', PEOPLE.me, 'This one did not make it', 3, { status: 'failed', error: 'no receipt within 15 s' }),
+    message: message('m4', PEOPLE.me, 'This one did not make it', 3, { status: 'failed', error: 'refused by the broker: access_refused' }),
   },
   play: async ({ canvasElement, args }) => {
     const canvas = within(canvasElement);
-    await expect(canvas.getByRole('group', { name: 'Message not sent' })).toHaveTextContent('no receipt within 15 s');
+    const group = canvas.getByRole('group', { name: 'Message not sent' });
+    await expect(group).toHaveTextContent("Couldn't send");
+    await expect(group).not.toHaveTextContent('access_refused');
     await userEvent.click(canvas.getByRole('button', { name: 'Retry' }));
     await expect(args.onRetry).toHaveBeenCalledWith('m4');
     await userEvent.click(canvas.getByRole('button', { name: 'Discard' }));
     await expect(args.onDiscard).toHaveBeenCalledWith('m4');
+  },
+};
+
+/** A send made while offline waits for the connection (it goes out by itself when the connection is back). */
+export const WaitingForConnection: Story = {
+  args: {
+    mine: true,
+    offline: true,
+    message: message('m6', PEOPLE.me, 'Sent from the train', 3, { status: 'pending' }),
+  },
+  play: async ({ canvasElement }) => {
+    await expect(within(canvasElement).getByText('Waiting for connection')).toBeInTheDocument();
   },
 };
 

@@ -1,13 +1,19 @@
 /**
- * One STOMP connection over one socket (frames parsed and encoded in
- * frame.ts, in the grammar of `@stomp/stompjs`'s `Parser`). The library's
- * `Client` is not used: its reconnect loop, ticker and state machine
- * duplicate what the session does, and cost more than half of its size. What remains here is the frame
- * exchange of STOMP 1.2: CONNECT, heart-beats, SUBSCRIBE/MESSAGE/ACK,
- * RECEIPT, ERROR and DISCONNECT.
+ * One STOMP connection over one socket, run by `@stomp/stompjs`'s `Client`:
+ * framing, CONNECT, heart-beats (STOMP 1.2 §"Heart-beating"), SUBSCRIBE,
+ * MESSAGE, ACK/NACK, RECEIPT, ERROR and DISCONNECT are the library's. The
+ * Client lives for one connection only (`reconnectDelay: 0`): reconnecting,
+ * transport fallback, the outbox and subscriptions belong to the session,
+ * which makes a new connection for each attempt.
  */
-import { createParser, encodeFrame, type Acknowledge, type Frame } from './frame.js';
-import type { ServerInfo, SessionError, WebSocketLike } from './types.js';
+import { Client, FrameImpl, type IFrame, type IMessage, type StompConfig, type TickerStrategy } from '@stomp/stompjs';
+import type { ServerInfo, SessionError, StompjsOptions, WebSocketLike } from './types.js';
+
+/** A received frame (stompjs's `IFrame`): the body is decoded as UTF-8 when first read. */
+export type Frame = Pick<IFrame, 'command' | 'headers' | 'body' | 'binaryBody'>;
+
+/** Sends ACK or NACK for a delivered MESSAGE, with extra headers (e.g. `transaction`). */
+export type Acknowledge = (command: 'ACK' | 'NACK', headers?: Record<string, string>) => void;
 
 /** The content of an ERROR frame (STOMP 1.2 §"ERROR"). */
 export interface ErrorFrameInfo {
@@ -25,7 +31,7 @@ export interface ConnectionHandlers {
   onClosed(error: SessionError): void;
 }
 
-export interface ConnectionConfig {
+export interface ConnectionConfig extends StompjsOptions {
   createSocket: () => WebSocketLike;
   connectHeaders: Record<string, string>;
   /** `[outgoing, incoming]` ms, as in the CONNECT `heart-beat` header. */
@@ -69,16 +75,13 @@ export interface Connection {
   readonly version: string | undefined;
   /** Opens the socket and sends CONNECT once it is open (STOMP 1.2 §"Connecting"). */
   start(): void;
+  /** SEND; a string body goes as text, bytes as a binary frame. Throws when not connected or a header cannot be framed. */
   publish(destination: string, headers: Record<string, string>, body: string | Uint8Array): void;
   /** `onMessage` gets each MESSAGE of subscription `id` and how to ACK/NACK it. */
   subscribe(id: string, destination: string, headers: Record<string, string>, onMessage: (frame: Frame, acknowledge: Acknowledge) => void): void;
   unsubscribe(id: string): void;
-  /**
-   * Writes one frame; throws when there is no CONNECTED connection (only
-   * CONNECT itself goes out before). A string body goes as text, bytes as a
-   * binary WebSocket frame.
-   */
-  transmit(command: string, headers: Record<string, string>, early?: boolean, body?: string | Uint8Array): void;
+  /** Writes BEGIN, COMMIT or ABORT (with a `receipt`, which stompjs's own methods cannot carry); throws when not connected. */
+  transmit(command: 'BEGIN' | 'COMMIT' | 'ABORT', headers: Record<string, string>): void;
   /** Drops the socket at once (connect timeout, ERROR, silent peer); `onClosed` gets `error`. */
   terminate(error: SessionError): void;
   /**
@@ -86,6 +89,20 @@ export interface Connection {
    * the socket closes; after `timeoutMs` without the receipt it is dropped.
    */
   disconnect(timeoutMs: number): Promise<void>;
+}
+
+/** Whether a blob Worker can run here (absent in Node, refused by a strict CSP): stompjs's worker ticker needs one. */
+let workerTicks: boolean | undefined;
+function canTickInWorker(): boolean {
+  if (workerTicks === undefined) {
+    try {
+      new Worker(URL.createObjectURL(new Blob([''], { type: 'text/javascript' }))).terminate();
+      workerTicks = true;
+    } catch {
+      workerTicks = false;
+    }
+  }
+  return workerTicks;
 }
 
 /**
@@ -97,120 +114,89 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
   let closed = false;
   let failure: SessionError | null = null;
   let isConnected = false;
-  let escape = false;
-  let negotiated: string | undefined;
-  const subscriptions = new Map<string, (frame: Frame, acknowledge: Acknowledge) => void>();
   /** Subscription ids this connection has UNSUBSCRIBEd (see isStaleSubscriptionError). */
   const ended = new Set<string>();
-  const timers: ReturnType<typeof setInterval>[] = [];
-  let lastActivity = 0;
   /** Receipt ids written and not yet answered, oldest first (a Set keeps insertion order). */
   const unanswered = new Set<string>();
   let code: number | undefined;
-  /** Resolves `disconnect()` once the socket is gone. */
-  let onGone: () => void = noop;
   const log = config.debug ? redacting(config.debug) : noop;
-
-  const transmit = (command: string, headers: Record<string, string>, early = false, body?: string | Uint8Array): void => {
-    // Connected (or CONNECT itself, sent from the open socket) implies a socket.
-    if (closed || !(early || isConnected)) throw new Error('There is no underlying STOMP connection');
-    const { head, data } = encodeFrame(command, headers, body, escape);
-    log(`>>> ${head}`);
-    socket!.send(data);
-    if (headers.receipt !== undefined) unanswered.add(headers.receipt);
-  };
+  const [outgoing, incoming] = config.heartbeat;
+  const strategy = config.heartbeatStrategy ?? (typeof Worker === 'function' && canTickInWorker() ? 'worker' : 'interval');
 
   const finish = (fallback: SessionError): void => {
     if (closed) return;
     closed = true;
     isConnected = false;
-    for (const timer of timers) clearInterval(timer);
-    onGone();
     handlers.onClosed(failure ?? fallback);
   };
 
-  const terminate = (error: SessionError): void => {
-    if (closed) return;
-    failure ??= error;
-    if (socket) {
-      // A peer that stopped answering may never finish a close handshake
-      // either: stop listening and report the close now.
-      socket.onmessage = socket.onopen = socket.onclose = noop;
-      try {
-        // `ws` in Node can drop a socket without the close handshake.
-        const dying = socket as WebSocketLike & { terminate?: () => void };
-        if (dying.terminate) dying.terminate();
-        else dying.close();
-      } catch {
-        // already closing
+  const client = new Client({
+    webSocketFactory: () => socket,
+    connectHeaders: config.connectHeaders,
+    heartbeatOutgoing: outgoing,
+    heartbeatIncoming: incoming,
+    heartbeatStrategy: strategy as TickerStrategy,
+    heartbeatToleranceMultiplier: config.heartbeatToleranceMultiplier ?? 2,
+    splitLargeFrames: config.splitLargeFrames ?? false,
+    maxWebSocketChunkSize: config.maxWebSocketChunkSize ?? 8 * 1024,
+    forceBinaryWSFrames: config.forceBinaryWSFrames ?? false,
+    appendMissingNULLonIncoming: config.appendMissingNULLonIncoming ?? false,
+    logRawCommunication: config.logRawCommunication ?? false,
+    // A silent peer will not finish a close handshake either.
+    discardWebsocketOnCommFailure: true,
+    reconnectDelay: 0,
+    debug: log,
+    onConnect: (frame) => {
+      isConnected = true;
+      handlers.onConnected(serverInfo(frame.headers));
+    },
+    onUnhandledReceipt: (frame) => {
+      const id = frame.headers['receipt-id'];
+      if (id === undefined) return;
+      unanswered.delete(id);
+      handlers.onReceipt(id);
+    },
+    onStompError: (frame) => onError(frame),
+    onHeartbeatLost: () => {
+      failure ??= { kind: 'timeout', message: 'the broker stopped sending heart-beats' };
+    },
+    onWebSocketClose: (event: { code?: number; reason?: string }) => {
+      code = event?.code;
+      const detail = event?.reason ? `: ${event.reason}` : '';
+      finish({ kind: 'network', message: `connection closed (code ${code ?? '?'}${detail})` });
+    },
+  } satisfies StompConfig);
+
+  const requireConnected = (): void => {
+    if (closed || !isConnected) throw new Error('There is no underlying STOMP connection');
+  };
+
+  /**
+   * Header lines that would break the frame are refused before anything is
+   * written. stompjs escapes values on STOMP 1.2 only (§"Value Encoding") and
+   * never names: a name with `:` or a line break, or a value with a line
+   * break before 1.2, would add or redirect headers.
+   */
+  const track = (headers: Record<string, string>): Record<string, string> => {
+    const escaped = client.connectedVersion === '1.2';
+    for (const [name, value] of Object.entries(headers)) {
+      if (!name || /[:\r\n\0]/.test(name)) throw new TypeError(`header name ${JSON.stringify(name)} cannot be sent in a STOMP frame`);
+      if (value.includes('\0') || (!escaped && /[\r\n]/.test(value))) {
+        throw new TypeError(`header "${name}": its value contains a ${value.includes('\0') ? 'NUL' : 'line break'}, which STOMP ${client.connectedVersion} cannot carry`);
       }
     }
-    finish(error);
+    if (headers.receipt !== undefined) unanswered.add(headers.receipt);
+    return headers;
   };
 
-  const receive = (frame: Frame): void => {
-    log(`<<< ${frame.command}`);
-    const h = frame.headers;
-    switch (frame.command) {
-      case 'CONNECTED': {
-        isConnected = true;
-        negotiated = h.version;
-        escape = negotiated === '1.2';
-        const beat = h['heart-beat']?.split(',').map((v) => parseInt(v, 10));
-        // Heart-beats exist since STOMP 1.1.
-        if (escape || negotiated === '1.1') heartbeat(beat?.[0] || 0, beat?.[1] || 0);
-        return handlers.onConnected(serverInfo(h, beat));
-      }
-      case 'MESSAGE':
-        return deliver(frame);
-      case 'RECEIPT': {
-        const id = h['receipt-id'];
-        if (id === undefined) return;
-        unanswered.delete(id);
-        return id === 'disconnect' ? socket?.close() : handlers.onReceipt(id);
-      }
-      case 'ERROR':
-        return onError(frame);
-    }
-  };
-
-  /** MESSAGE (STOMP 1.2 §"MESSAGE") to its subscription, with ACK/NACK (§"ACK": 1.2 names the `ack` header, 1.1 `message-id`). */
-  const deliver = (frame: Frame): void => {
-    const h = frame.headers;
-    const subscription = h.subscription ?? '';
-    subscriptions.get(subscription)?.(frame, (command, extra = {}) => {
-      const headers: Record<string, string> = { ...extra, subscription };
-      if (negotiated === '1.2') headers.id = h.ack ?? '';
-      else headers['message-id'] = h['message-id'] ?? '';
-      transmit(command, headers);
-    });
-  };
-
-  /** STOMP 1.2 §"Heart-beating": each side beats at the slower of what one offers and the other wants. */
-  const heartbeat = (serverOut: number, serverIn: number): void => {
-    const [out, incoming] = config.heartbeat;
-    if (out && serverIn) {
-      timers.push(setInterval(() => socket?.readyState === 1 && socket.send('\n'), Math.max(out, serverIn)));
-    }
-    if (incoming && serverOut) {
-      const ttl = Math.max(incoming, serverOut);
-      lastActivity = Date.now();
-      timers.push(
-        setInterval(() => {
-          // Two periods of silence, as stompjs's default grace.
-          if (Date.now() - lastActivity > 2 * ttl) terminate({ kind: 'timeout', message: 'the broker stopped sending heart-beats' });
-        }, ttl),
-      );
-    }
-  };
-
-  const onError = (frame: Frame): void => {
+  const onError = (frame: IFrame): void => {
     if (isStaleSubscriptionError(frame)) return;
     const info: ErrorFrameInfo = {
       message: frame.headers.message ?? '',
       body: frame.body,
       receiptId: frame.headers['receipt-id'],
     };
+    if (info.receiptId !== undefined) unanswered.delete(info.receiptId);
     failure ??= classifyError(info, isConnected);
     handlers.onErrorFrame(info);
     // The broker closes after ERROR (§"ERROR"); do not wait for it.
@@ -225,12 +211,28 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
    * this client already ended, so it is not a failure: ending the connection
    * here would abort whatever else it carries (e.g. the next history page).
    */
-  const isStaleSubscriptionError = (frame: Frame): boolean => {
+  const isStaleSubscriptionError = (frame: IFrame): boolean => {
     if (frame.headers.message !== 'Subscription not found') return false;
     const tag = /subscription with tag 'T_(.+)'/.exec(frame.body)?.[1];
     if (tag === undefined || !ended.has(tag)) return false;
     log(`ERROR for ended subscription ${tag} ignored`);
     return true;
+  };
+
+  const terminate = (error: SessionError): void => {
+    if (closed) return;
+    failure ??= error;
+    // stompjs discards the socket (and stops its heart-beat timers); the
+    // socket itself is closed too in case stompjs never took it.
+    void client.deactivate({ force: true });
+    try {
+      const dying = socket as (WebSocketLike & { terminate?: () => void }) | null;
+      if (dying?.terminate) dying.terminate();
+      else dying?.close();
+    } catch {
+      // already closing
+    }
+    finish(error);
   };
 
   return {
@@ -244,76 +246,52 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
       return unanswered.values().next().value;
     },
     get version() {
-      return negotiated;
+      return client.connectedVersion;
     },
     start() {
-      let opened: WebSocketLike;
       try {
-        opened = socket = config.createSocket();
+        socket = config.createSocket();
       } catch (error) {
         // Reported asynchronously like any other failed open.
         queueMicrotask(() => finish({ kind: 'network', message: `cannot open socket: ${String(error)}` }));
         return;
       }
-      opened.binaryType = 'arraybuffer';
-      const parse = createParser(
-        (frame) => {
-          try {
-            receive(frame);
-          } catch (error) {
-            // The parser must go on with the rest of the payload.
-            log(`frame handler threw: ${String(error)}`);
-          }
-        },
-        () => log('<<< PONG'),
-        () => escape,
-      );
-      opened.onmessage = (event) => {
-        lastActivity = Date.now();
-        parse(event.data);
-      };
-      opened.onclose = (event) => {
-        code = event?.code;
-        const detail = event?.reason ? `: ${event.reason}` : '';
-        finish({ kind: 'network', message: `connection closed (code ${code ?? '?'}${detail})` });
-      };
-      // A failed socket also closes; the close says why.
-      opened.onerror = noop;
-      const [out, incoming] = config.heartbeat;
-      const open = (): void =>
-        transmit('CONNECT', { ...config.connectHeaders, 'accept-version': '1.2,1.1,1.0', 'heart-beat': `${out},${incoming}` }, true);
-      if (opened.readyState === 1) open();
-      else opened.onopen = open;
+      client.activate();
     },
     publish(destination, headers, body) {
-      transmit('SEND', { ...headers, destination }, false, body);
+      requireConnected();
+      const all = track({ ...headers, destination });
+      client.publish(typeof body === 'string' ? { destination, headers: all, body } : { destination, headers: all, binaryBody: body });
     },
     subscribe(id, destination, headers, onMessage) {
-      transmit('SUBSCRIBE', { ...headers, id, destination });
-      subscriptions.set(id, onMessage);
+      requireConnected();
+      client.subscribe(
+        destination,
+        (message: IMessage) => onMessage(message, (command, extra = {}) => (command === 'ACK' ? message.ack(extra) : message.nack(extra))),
+        track({ ...headers, id }),
+      );
     },
     unsubscribe(id) {
-      subscriptions.delete(id);
+      requireConnected();
       ended.add(id);
-      transmit('UNSUBSCRIBE', { id });
+      client.unsubscribe(id);
     },
-    transmit,
+    transmit(command, headers) {
+      requireConnected();
+      const escapeHeaderValues = client.connectedVersion === '1.2';
+      const data = new FrameImpl({ command, headers: track(headers), escapeHeaderValues }).serialize();
+      log(`>>> ${command}`);
+      socket!.send(config.forceBinaryWSFrames && typeof data === 'string' ? new TextEncoder().encode(data) : data);
+    },
     terminate,
     async disconnect(timeoutMs) {
       if (closed) return;
       failure ??= CLOSED_BY_APP;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      await new Promise<void>((resolve) => {
-        onGone = resolve;
-        timer = setTimeout(resolve, timeoutMs);
-        try {
-          transmit('DISCONNECT', { receipt: 'disconnect' });
-        } catch {
-          socket?.close();
-        }
-      });
+      // stompjs sends DISCONNECT with a receipt and closes the socket on it.
+      await Promise.race([client.deactivate(), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
       clearTimeout(timer);
-      if (!closed) terminate(failure);
+      terminate(failure);
     },
   };
 }
@@ -323,8 +301,9 @@ export function redacting(debug: (message: string) => void): (message: string) =
   return (message) => debug(message.replace(/^(passcode|authorization|(access_|x-)?token):.*$/gim, '$1:<redacted>'));
 }
 
-/** What CONNECTED says (`h`, its headers; `beat`, its `heart-beat` parsed); a header it lacks is undefined. */
-function serverInfo(h: Record<string, string>, beat: number[] | undefined): ServerInfo {
+/** What CONNECTED says; a header it lacks is undefined. */
+function serverInfo(h: Record<string, string>): ServerInfo {
+  const beat = h['heart-beat']?.split(',').map((v) => parseInt(v, 10));
   return {
     version: h.version ?? '1.0',
     server: h.server,

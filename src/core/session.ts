@@ -39,6 +39,14 @@ import type {
 const CLOSE_TIMEOUT = 3000;
 
 /**
+ * `[outgoing, incoming]` heart-beat periods: a link that goes silent without
+ * closing is dropped within 2 to 3 incoming periods (stompjs checks once a
+ * period for twice its silence), 6 to 9 s, on brokers that grant what the
+ * client asks (RabbitMQ, the dev broker).
+ */
+const DEFAULT_HEARTBEAT: [number, number] = [4000, 3000];
+
+/**
  * Creates a session. It starts connecting at once unless `autoConnect: false`.
  *
  * @example
@@ -58,7 +66,13 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   const urlKey = typeof options.url === 'string' ? options.url : JSON.stringify(options.url);
   const receiptTimeout = options.receiptTimeout ?? 15_000;
   const listeners = new Set<() => void>();
-  const receipts = createReceipts();
+  // A RECEIPT that does not come means the link is suspect, not the frame:
+  // the connection is replaced and what it carried is resent on the next one.
+  const receipts = createReceipts((receiptId) => {
+    const message = `no RECEIPT for ${receiptId.split(':')[0]} within ${receiptTimeout} ms: replacing the connection`;
+    debug(message);
+    connection?.terminate({ kind: 'timeout', message });
+  });
   const refusals = createSilentRefusals();
   const backoff = createBackoff({ ...options.reconnect });
   const memory = createTransportMemory(storage, prefix);
@@ -70,7 +84,11 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     key: `${prefix}:outbox:${urlKey}`,
     receipts,
     receiptTimeout,
+    deadline: options.sendDeadline,
+    confirmation: options.sendConfirmation,
     debug: options.debug,
+    // setState ignores a patch that changes nothing.
+    onPending: (pending) => setState({ pending }),
   });
   let state: SessionState = Object.freeze({
     status: 'idle',
@@ -107,8 +125,6 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     }
   };
 
-  // setState ignores a patch that changes nothing.
-  outbox.onChange(() => setState({ pending: outbox.pending }));
 
   function subscribe(listener: () => void): () => void;
   function subscribe(destination: string, handler: MessageHandler, headers?: Record<string, string>): () => void;
@@ -196,7 +212,7 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     return new Promise((resolve) => {
       let settled = false;
       const candidate: Connection = createConnection(
-        { createSocket: open, connectHeaders: headers, heartbeat: options.heartbeat ?? [10_000, 10_000], debug: options.debug },
+        { ...options, createSocket: open, connectHeaders: headers, heartbeat: options.heartbeat ?? DEFAULT_HEARTBEAT },
         {
           onConnected: (info) => {
             clearTimeout(timer);
@@ -309,7 +325,18 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     setState({ status: 'closed', nextRetryAt: null, error: null });
   };
 
-  /** Try at once when the network returns or a hidden tab becomes visible. */
+  /**
+   * The browser says the network is gone: the socket may stay "open" for
+   * long after (nothing closes it), so the connection is dropped now and
+   * the session shows `reconnecting` at once.
+   */
+  const onOffline = (): void => {
+    const error: SessionError = { kind: 'network', message: 'the browser went offline' };
+    trying?.terminate(error);
+    connection?.terminate(error);
+  };
+
+  /** Drop at once when the browser goes offline; try at once when the network returns or a hidden tab becomes visible. */
   const listenToEnvironment = (): void => {
     if (releaseEnvironment) return;
     // Absent in Node and workers; without addEventListener in React Native.
@@ -320,9 +347,11 @@ export function createStompSession(options: StompSessionOptions): StompSession {
       if (doc?.visibilityState === 'visible') retryNow();
     };
     win?.addEventListener?.('online', retryNow);
+    win?.addEventListener?.('offline', onOffline);
     doc?.addEventListener?.('visibilitychange', onVisibility);
     releaseEnvironment = () => {
       win?.removeEventListener?.('online', retryNow);
+      win?.removeEventListener?.('offline', onOffline);
       doc?.removeEventListener?.('visibilitychange', onVisibility);
       releaseEnvironment = null;
     };

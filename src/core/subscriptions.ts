@@ -4,7 +4,7 @@
  * messages the outbox resent after a lost receipt are dropped by their
  * idempotency key.
  */
-import type { Acknowledge, Frame } from './frame.js';
+import type { Acknowledge, Frame } from './connection.js';
 import type { IncomingMessage, MessageHandler, SubscriptionError } from './types.js';
 
 /** Header carrying the sender's idempotency key on SEND and MESSAGE. */

@@ -117,19 +117,67 @@ export interface StompTransaction {
 
 export type ConnectHeaders = Record<string, string>;
 
-export interface StompSessionOptions {
+/**
+ * Options passed to `@stomp/stompjs`'s `Client`, under its names, for the
+ * part of the STOMP exchange the library runs (see its `StompConfig`).
+ */
+export interface StompjsOptions {
+  /** Split text frames into WebSocket messages of `maxWebSocketChunkSize` (servers with a message limit, e.g. Spring). Default false. */
+  splitLargeFrames?: boolean;
+  /** Chunk size in bytes for `splitLargeFrames`. Default 8192. */
+  maxWebSocketChunkSize?: number;
+  /** Send every frame as a binary WebSocket message. Default false. */
+  forceBinaryWSFrames?: boolean;
+  /** Add a NUL to incoming frames that lack one (some React Native WebSockets drop it). Default false. */
+  appendMissingNULLonIncoming?: boolean;
+  /**
+   * How outgoing heart-beats are timed: `worker` keeps beating in a hidden
+   * tab whose timers the browser throttles. Default `worker` where a Worker
+   * can run (not Node, not under a CSP that forbids blob workers), else `interval`.
+   */
+  heartbeatStrategy?: 'interval' | 'worker';
+  /** Incoming silence longer than this many incoming periods drops the connection (checked once a period). Default 2. */
+  heartbeatToleranceMultiplier?: number;
+  /** `debug` gets raw frames instead of parsed summaries. Default false. */
+  logRawCommunication?: boolean;
+}
+
+export interface StompSessionOptions extends StompjsOptions {
   /**
    * `ws://…/ws` or `wss://…`, an `http(s)://` origin of a stompkit broker (its
    * `/stompkit.json` lists the endpoints), or a list of endpoints.
    */
   url: string | Endpoints;
   connectHeaders?: ConnectHeaders | (() => ConnectHeaders | Promise<ConnectHeaders>);
-  /** `[outgoing, incoming]` ms. Default `[10000, 10000]`. */
+  /**
+   * `[outgoing, incoming]` heart-beat periods in ms (STOMP 1.2
+   * §"Heart-beating"). Default `[4000, 3000]`: a link that goes silent
+   * without closing is dropped within 2 to 3 incoming periods (6 to 9 s) on
+   * brokers that grant what the client asks (RabbitMQ, the dev broker).
+   */
   heartbeat?: [number, number];
   /** ms a transport gets to reach CONNECTED before the next one is tried. Default 5000. */
   connectTimeout?: number;
-  /** ms a send waits for its RECEIPT once sent before it is `failed`. Default 15000. */
+  /**
+   * ms a frame waits for its RECEIPT once written. A RECEIPT that does not
+   * come means the link is suspect, not the message: the connection is
+   * replaced and every unconfirmed send is resent with the same id. Default 15000.
+   */
   receiptTimeout?: number;
+  /**
+   * ms after `send()` at which a send that is still not confirmed is given up
+   * (`failed`, retryable). Default: none, a send waits as long as the outbox
+   * lives (it is persisted across reloads with a persistent `storage`).
+   */
+  sendDeadline?: number;
+  /**
+   * When a send counts as confirmed: `receipt` (default) on the broker's
+   * RECEIPT; `write` once the frame is written to the socket, for brokers
+   * that never answer receipts on SEND (Spring's simple broker). With `write`
+   * a send lost with the connection is not resent: only use it where the
+   * broker cannot do better.
+   */
+  sendConfirmation?: 'receipt' | 'write';
   reconnect?: { baseDelay?: number; maxDelay?: number; maxAttempts?: number };
   /** Transports to try, in order. Default all four. */
   transports?: TransportName[];

@@ -6,7 +6,7 @@
 import { createChatClient, type ChatClient, type ChatClientOptions } from '../../src/chat/index';
 import type { ChatError } from '../../src/chat/protocol';
 import type { StompSession } from '../../src/core/types';
-import { createMemoryBroker, createTestSession, recordMessages, waitForStatus, type MemoryBroker } from '../../src/testing/index';
+import { createMemoryBroker, createTestSession, recordMessages, waitForState, waitForStatus, type MemoryBroker } from '../../src/testing/index';
 
 let broker: MemoryBroker;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -62,7 +62,7 @@ test('an open room resumes after an outage from the last offset: everything once
   expect(bob.errors).toEqual([]);
 });
 
-test('a send that gets no receipt fails; retry sends the same id and it shows once', async () => {
+test('a late receipt replaces the connection and resends the same id: it shows once and nothing fails', async () => {
   const alice = user('alice', {}, { receiptTimeout: 100 });
   const bob = user('bob');
   await connected(alice.session, bob.session);
@@ -71,52 +71,60 @@ test('a send that gets no receipt fails; retry sends the same id and it shows on
   await vi.waitFor(() => expect(texts(bob.chat, 'general')).toEqual(['warm-up']));
 
   broker.setLatency(400);
-  await expect(alice.chat.sendMessage('general', 'slow')).rejects.toThrow();
-  const failed = alice.chat.store.getState().timelines.general!.messages.at(-1)!;
-  expect(failed).toMatchObject({ text: 'slow', status: 'failed' });
-  expect(failed.error).toMatch(/receipt|timed out|timeout/i);
-  expect(alice.errors.map((e) => e.code)).toEqual(['send-failed']);
-
-  broker.setLatency(0);
-  // The first attempt did arrive, late; the retry sends it again: same id, shown once.
-  await vi.waitFor(() => expect(texts(bob.chat, 'general')).toEqual(['warm-up', 'slow']));
-  await alice.chat.retry('general', failed.id);
-  await alice.chat.sendMessage('general', 'marker');
-  await vi.waitFor(() => expect(texts(bob.chat, 'general')).toEqual(['warm-up', 'slow', 'marker']));
-  // Alice does not read the room: confirmed, her local copies go.
-  expect(alice.chat.store.getState().timelines.general?.messages).toEqual([]);
+  const slow = alice.chat.sendMessage('general', 'slow');
+  // The RECEIPT is late: the link is suspect, the connection is replaced.
+  const suspect = await waitForState(alice.session, (s) => s.status === 'reconnecting');
+  expect(suspect.error).toMatchObject({ kind: 'timeout' });
   expect(alice.session.getOutbox().filter((e) => e.status === 'failed')).toEqual([]);
+  broker.setLatency(0);
+  await slow; // resent on the next connection, same id
+  await alice.chat.sendMessage('general', 'marker');
+  // The first attempt arrived too (late): the copies share the id, bob sees one.
+  await vi.waitFor(() => expect(texts(bob.chat, 'general')).toEqual(['warm-up', 'slow', 'marker']));
+  expect(alice.chat.store.getState().timelines.general?.messages).toEqual([]);
+  expect(alice.errors).toEqual([]);
 });
 
-test('a failed send that arrived late after all: the stream copy replaces it and retry is a no-op', async () => {
+test('a copy that arrived before its resend is shown once from the stream, in its first place', async () => {
   const alice = user('alice', {}, { receiptTimeout: 100 });
   await connected(alice.session);
   alice.chat.openRoom('general', { presence: false, typing: false });
   await alice.chat.sendMessage('general', 'warm-up');
   broker.setLatency(300);
-  await expect(alice.chat.sendMessage('general', 'slow')).rejects.toThrow();
-  const failed = alice.chat.store.getState().timelines.general!.messages.at(-1)!;
-  expect(failed.status).toBe('failed');
+  const slow = alice.chat.sendMessage('general', 'slow');
+  await waitForState(alice.session, (s) => s.status === 'reconnecting');
   broker.setLatency(0);
-  await vi.waitFor(() => expect(alice.chat.store.getState().timelines.general?.messages.map((m) => [m.text, m.status, m.offset])).toEqual([
-    ['warm-up', 'sent', 0],
-    ['slow', 'sent', 1],
-  ]));
-  await alice.chat.retry('general', failed.id);
+  await slow;
+  await vi.waitFor(() =>
+    expect(alice.chat.store.getState().timelines.general?.messages.map((m) => [m.text, m.status, m.offset])).toEqual([
+      ['warm-up', 'sent', 0],
+      ['slow', 'sent', 1],
+    ]),
+  );
   expect(alice.session.getOutbox().filter((e) => e.status === 'failed')).toEqual([]);
-  expect(texts(alice.chat, 'general')).toEqual(['warm-up', 'slow']);
 });
 
-test('discarding a failed message forgets it locally and in the outbox', async () => {
-  const alice = user('alice', {}, { receiptTimeout: 50 });
-  await connected(alice.session);
-  broker.setLatency(200);
-  await expect(alice.chat.sendMessage('general', 'doomed')).rejects.toThrow();
-  const id = alice.chat.store.getState().timelines.general!.messages[0].id;
-  alice.chat.discard('general', id);
+test('a send past its deadline fails in plain words; retry delivers it once; discard forgets it', async () => {
+  const alice = user('alice', {}, { sendDeadline: 150 });
+  const bob = user('bob');
+  await connected(alice.session, bob.session);
+  bob.chat.openRoom('general', { presence: false, typing: false });
+  await alice.chat.sendMessage('general', 'warm-up');
+  broker.stop();
+  await waitForStatus(alice.session, 'reconnecting');
+  await expect(alice.chat.sendMessage('general', 'stale')).rejects.toThrow(/deadline/);
+  await expect(alice.chat.sendMessage('general', 'doomed')).rejects.toThrow(/deadline/);
+  const local = alice.chat.store.getState().timelines.general!.messages;
+  expect(local.map((m) => [m.text, m.status])).toEqual([['stale', 'failed'], ['doomed', 'failed']]);
+  expect(alice.errors.map((e) => e.code)).toEqual(['send-failed', 'send-failed']);
+  alice.chat.discard('general', local[1]!.id);
+  expect(alice.session.getOutbox().some((e) => e.id === local[1]!.id)).toBe(false);
+  await expect(alice.chat.retry('general', local[1]!.id)).rejects.toThrow(/no local message/);
+  broker.start();
+  await waitForStatus(alice.session, 'connected');
+  await alice.chat.retry('general', local[0]!.id);
+  await vi.waitFor(() => expect(texts(bob.chat, 'general')).toEqual(['warm-up', 'stale']));
   expect(texts(alice.chat, 'general')).toEqual([]);
-  expect(alice.session.getOutbox().some((e) => e.id === id)).toBe(false);
-  await expect(alice.chat.retry('general', id)).rejects.toThrow(/no local message/);
 });
 
 test('invalid frames on the room stream are dropped and reported, never shown', async () => {

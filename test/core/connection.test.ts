@@ -1,5 +1,5 @@
 import { classifyError, createConnection, redacting } from '../../src/core/connection.js';
-import type { Acknowledge, Frame } from '../../src/core/frame.js';
+import type { Acknowledge, Frame } from '../../src/core/connection.js';
 import type { WebSocketLike } from '../../src/core/types.js';
 
 describe('classifyError', () => {
@@ -67,7 +67,9 @@ function connect(heartbeat: [number, number] = [0, 0]) {
     },
   );
   connection.start();
-  const open = (): void => {
+  /** stompjs takes the socket a microtask after `start()`. */
+  const open = async (): Promise<void> => {
+    await Promise.resolve();
     socket.readyState = 1;
     socket.onopen?.();
   };
@@ -75,12 +77,12 @@ function connect(heartbeat: [number, number] = [0, 0]) {
   return { socket, events, messages, connection, open, receive };
 }
 
-describe('Connection', () => {
-  it('sends CONNECT once the socket opens, with accept-version and heart-beat (STOMP 1.2 §"CONNECT")', () => {
+describe('Connection (on @stomp/stompjs)', () => {
+  it('sends CONNECT once the socket opens, with accept-version and heart-beat (STOMP 1.2 §"CONNECT")', async () => {
     const { socket, open, events, receive, connection } = connect([1000, 2000]);
-    expect(socket.binaryType).toBe('arraybuffer');
     expect(() => connection.publish('/q', {}, 'x')).toThrow(/no underlying STOMP connection/);
-    open();
+    await open();
+    expect(socket.binaryType).toBe('arraybuffer');
     expect(socket.sent).toEqual(['CONNECT\nlogin:a\npasscode:b\naccept-version:1.2,1.1,1.0\nheart-beat:1000,2000\n\n\0']);
     receive('CONNECTED\nversion:1.2\nheart-beat:0,0\n\n\0');
     expect(events).toEqual(['connected 1.2']);
@@ -88,13 +90,13 @@ describe('Connection', () => {
     expect(connection.version).toBe('1.2');
   });
 
-  it('acknowledges by the ack header on 1.2 and by message-id on 1.1 (§"ACK")', () => {
+  it('acknowledges by the ack header on 1.2 and by message-id on 1.1 (§"ACK")', async () => {
     for (const [version, expected] of [
-      ['1.2', 'ACK\ntransaction:t\nsubscription:sk-1\nid:A1\n\n\0'],
-      ['1.1', 'ACK\ntransaction:t\nsubscription:sk-1\nmessage-id:M1\n\n\0'],
+      ['1.2', 'ACK\ntransaction:t\nid:A1\nsubscription:sk-1\n\n\0'],
+      ['1.1', 'ACK\ntransaction:t\nmessage-id:M1\nsubscription:sk-1\n\n\0'],
     ] as const) {
       const { socket, open, receive, connection, messages } = connect();
-      open();
+      await open();
       receive(`CONNECTED\nversion:${version}\n\n\0`);
       connection.subscribe('sk-1', '/topic/x', { ack: 'client' }, (frame, ack) => messages.push({ frame, ack }));
       expect(socket.sent[1]).toBe('SUBSCRIBE\nack:client\nid:sk-1\ndestination:/topic/x\n\n\0');
@@ -106,9 +108,35 @@ describe('Connection', () => {
     }
   });
 
-  it('tracks the oldest unanswered receipt and reports RECEIPTs; the peer close code is kept', () => {
+  it('refuses headers that would break the frame before writing anything', async () => {
+    const { socket, open, receive, connection } = connect();
+    await open();
+    receive('CONNECTED\nversion:1.1\n\n\0');
+    const before = socket.sent.length;
+    // A name with a line break would put a second `destination` ahead of the real one.
+    expect(() => connection.publish('/queue/mine', { 'x:1\ndestination': '/queue/theirs' }, 'x')).toThrow(/header name .* cannot be sent/);
+    expect(() => connection.publish('/queue/mine', { 'a:b': '1' }, 'x')).toThrow(/header name/);
+    expect(() => connection.publish('/queue/mine', { note: 'one\ntwo' }, 'x')).toThrow(/line break, which STOMP 1.1 cannot carry/);
+    expect(() => connection.publish('/queue/mine\nx', {}, 'x')).toThrow(/"destination"/);
+    expect(() => connection.subscribe('s', '/q', { 'bad\rname': '1' }, () => undefined)).toThrow(/header name/);
+    expect(() => connection.transmit('COMMIT', { transaction: 't\0' })).toThrow(/NUL/);
+    expect(socket.sent).toHaveLength(before);
+  });
+
+  it('escapes header values on 1.2 (§"Value Encoding") and writes COMMIT with a receipt', async () => {
+    const { socket, open, receive, connection } = connect();
+    await open();
+    receive('CONNECTED\nversion:1.2\n\n\0');
+    connection.publish('/q', { note: 'a:b\nc' }, 'x');
+    expect(socket.sent.at(-1)).toBe('SEND\ndestination:/q\nnote:a\\cb\\nc\ncontent-length:1\n\nx\0');
+    connection.transmit('COMMIT', { transaction: 'tx-1', receipt: 'tx-1:commit' });
+    expect(socket.sent.at(-1)).toBe('COMMIT\ntransaction:tx-1\nreceipt:tx-1\\ccommit\n\n\0');
+    expect(connection.oldestUnanswered).toBe('tx-1:commit');
+  });
+
+  it('tracks the oldest unanswered receipt and reports RECEIPTs; the peer close code is kept', async () => {
     const { open, receive, connection, events, socket } = connect();
-    open();
+    await open();
     receive('CONNECTED\nversion:1.2\n\n\0');
     connection.publish('/q', { receipt: 'r1' }, 'a');
     connection.publish('/q', { receipt: 'r2' }, 'b');
@@ -121,28 +149,29 @@ describe('Connection', () => {
     expect(connection.connected).toBe(false);
   });
 
-  it('an ERROR before CONNECTED with refused credentials closes as auth, once', () => {
+  it('an ERROR before CONNECTED with refused credentials closes as auth, once', async () => {
     const { open, receive, events, socket } = connect();
-    open();
+    await open();
     receive('ERROR\nmessage:Bad CONNECT\n\nAccess refused for user\0');
     socket.onclose?.({ code: 1000 });
     expect(events).toEqual(['error Bad CONNECT', 'closed auth: Bad CONNECT: Access refused for user']);
     expect(socket.closed).toBe(true);
   });
 
-  it('beats every period and drops a broker silent for two of its periods (§"Heart-beating")', () => {
+  it('beats every period and drops a broker silent for two of its periods (§"Heart-beating")', async () => {
     vi.useFakeTimers();
     try {
       const { socket, open, receive, events } = connect([100, 100]);
-      open();
+      await open();
       receive('CONNECTED\nversion:1.2\nheart-beat:200,50\n\n\0');
       vi.advanceTimersByTime(250);
       expect(socket.sent.filter((d) => d === '\n')).toHaveLength(2); // every max(100, 50) ms
       receive('\n'); // a beat from the broker counts as activity
       vi.advanceTimersByTime(350);
       expect(events).toEqual(['connected 1.2']);
-      vi.advanceTimersByTime(200);
+      vi.advanceTimersByTime(400);
       expect(events.at(-1)).toBe('closed timeout: the broker stopped sending heart-beats');
+      expect(socket.closed).toBe(true);
       const beats = socket.sent.length;
       vi.advanceTimersByTime(1000);
       expect(socket.sent).toHaveLength(beats); // timers stopped
@@ -151,13 +180,23 @@ describe('Connection', () => {
     }
   });
 
+  it('terminate reports the given reason at once, even if the socket never closes', async () => {
+    const { open, receive, connection, events } = connect();
+    await open();
+    receive('CONNECTED\nversion:1.2\n\n\0');
+    connection.terminate({ kind: 'timeout', message: 'no RECEIPT' });
+    expect(events.at(-1)).toBe('closed timeout: no RECEIPT');
+    expect(connection.connected).toBe(false);
+  });
+
   it('disconnect sends DISCONNECT with a receipt and closes on it (§"DISCONNECT")', async () => {
     const { socket, open, receive, connection, events } = connect();
-    open();
+    await open();
     receive('CONNECTED\nversion:1.2\n\n\0');
     const done = connection.disconnect(1000);
-    expect(socket.sent.at(-1)).toBe('DISCONNECT\nreceipt:disconnect\n\n\0');
-    receive('RECEIPT\nreceipt-id:disconnect\n\n\0');
+    const disconnect = String(socket.sent.at(-1));
+    expect(disconnect).toMatch(/^DISCONNECT\nreceipt:(.+)\n\n\0$/);
+    receive(`RECEIPT\nreceipt-id:${/receipt:(.+)/.exec(disconnect)![1]}\n\n\0`);
     expect(socket.closed).toBe(true);
     socket.onclose?.({ code: 1000 });
     await done;

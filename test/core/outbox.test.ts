@@ -73,26 +73,114 @@ describe('Outbox', () => {
     expect(next.frames[0]!.headers['stompkit-id']).toBe(link.frames[0]!.headers['stompkit-id']);
   });
 
-  it('fails a send whose receipt does not come, then retry sends it again', async () => {
+  it('a late RECEIPT puts the send back to queued (the link is suspect) and the next link resends it with the same id', async () => {
     vi.useFakeTimers();
     try {
-      const { outbox, receipts } = setup(memoryStorage(), 500);
+      const timedOut: string[] = [];
+      const receipts = createReceipts((id) => timedOut.push(id));
+      let n = 0;
+      const outbox = createOutbox({ storage: memoryStorage(), key: 'k', receipts, receiptTimeout: 500, newId: () => `id-${++n}` });
       const link = recordingLink();
       outbox.attach(link);
+      let settled = false;
       const sent = outbox.add('/queue/a', 'x');
+      void sent.then(() => (settled = true), () => (settled = true));
       vi.advanceTimersByTime(500);
-      await expect(sent).rejects.toThrow(/failed: no RECEIPT within 500 ms/);
-      expect(outbox.getSnapshot()[0]).toMatchObject({ status: 'failed', error: 'no RECEIPT within 500 ms', attempts: 1 });
-      const again = outbox.retry('id-1');
-      expect(link.frames).toHaveLength(2);
-      expect(outbox.getSnapshot()[0]).toMatchObject({ status: 'sent', attempts: 2 });
-      expect(outbox.getSnapshot()[0]!.error).toBeUndefined();
+      await flushMicrotasks();
+      expect(timedOut).toEqual(['send:id-1:1']);
+      expect(settled).toBe(false); // not failed: still the user's message to deliver
+      expect(outbox.getSnapshot()[0]).toMatchObject({ status: 'queued', attempts: 1, error: 'no RECEIPT within 500 ms' });
+      expect(outbox.pending).toBe(1);
+      // The session replaces the link; the next one resends it, same key.
+      link.connected = false;
+      outbox.detach();
+      const next = recordingLink();
+      outbox.attach(next);
+      expect(next.frames[0]!.headers).toMatchObject({ 'stompkit-id': 'id-1', receipt: 'send:id-1:2' });
       receipts.receipt('send:id-1:2');
+      await expect(sent).resolves.toMatchObject({ id: 'id-1', receiptId: 'send:id-1:2' });
+      expect(outbox.getSnapshot()[0]).toMatchObject({ status: 'confirmed', attempts: 2 });
+      expect(outbox.getSnapshot()[0]!.error).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('fails only past the send deadline, and a retry starts a new one', async () => {
+    vi.useFakeTimers();
+    try {
+      const receipts = createReceipts();
+      let n = 0;
+      const outbox = createOutbox({ storage: memoryStorage(), key: 'k', receipts, receiptTimeout: 0, deadline: 1000, newId: () => `id-${++n}` });
+      const first = outbox.add('/q', 'a');
+      vi.advanceTimersByTime(600);
+      const second = outbox.add('/q', 'b');
+      vi.advanceTimersByTime(400);
+      await expect(first).rejects.toThrow(/not confirmed within the send deadline of 1000 ms/);
+      expect(outbox.getSnapshot().map((e) => e.status)).toEqual(['failed', 'queued']);
+      vi.advanceTimersByTime(600);
+      await expect(second).rejects.toThrow(/deadline/);
+      const again = outbox.retry('id-1');
+      const link = recordingLink();
+      outbox.attach(link);
+      expect(link.frames.map((f) => f.body)).toEqual(['a']);
+      receipts.receipt('send:id-1:1');
       await expect(again).resolves.toMatchObject({ id: 'id-1' });
+      vi.advanceTimersByTime(1000); // the confirmation is persisted lazily
       expect(vi.getTimerCount()).toBe(0);
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('with write confirmation, a send is confirmed once written and asks for no receipt', async () => {
+    const receipts = createReceipts();
+    const outbox = createOutbox({ storage: memoryStorage(), key: 'k', receipts, receiptTimeout: 1000, confirmation: 'write', newId: () => 'w' });
+    const link = recordingLink();
+    outbox.attach(link);
+    await expect(outbox.add('/q', 'x')).resolves.toEqual({ id: 'w', destination: '/q', receiptId: '' });
+    expect(link.frames[0]!.headers).toEqual({ 'stompkit-id': 'w' });
+    expect(receipts.size).toBe(0);
+  });
+
+  it('flushes a large backlog in order, in slices that let the page run', async () => {
+    let clock = 0;
+    const receipts = createReceipts();
+    let n = 0;
+    // Every clock read advances 1 ms: a slice ends after about 8 ms of writing.
+    const outbox = createOutbox({ storage: memoryStorage(), key: 'k', receipts, receiptTimeout: 0, now: () => ++clock, newId: () => `${++n}` });
+    for (let i = 0; i < 2000; i++) void outbox.add('/q', `m${i}`);
+    const link = recordingLink();
+    outbox.attach(link);
+    const firstSlice = link.frames.length;
+    expect(firstSlice).toBeGreaterThan(0);
+    expect(firstSlice).toBeLessThan(2000);
+    void outbox.add('/q', 'after'); // behind the backlog, not ahead of it
+    await vi.waitFor(() => expect(link.frames).toHaveLength(2001));
+    expect(link.frames.map((f) => f.body)).toEqual([...Array.from({ length: 2000 }, (_, i) => `m${i}`), 'after']);
+  });
+
+  it('does linear work for 10,000 sends: one notification and one storage write per burst', async () => {
+    const storage = memoryStorage();
+    const writes = vi.spyOn(storage, 'setItem');
+    const receipts = createReceipts();
+    let n = 0;
+    const outbox = createOutbox({ storage, key: 'k', receipts, receiptTimeout: 0, newId: () => `${++n}` });
+    let notified = 0;
+    outbox.onChange(() => notified++);
+    for (let i = 0; i < 10_000; i++) void outbox.add('/q', `m${i}`);
+    await flushMicrotasks();
+    expect([notified, writes.mock.calls.length, outbox.pending]).toEqual([1, 1, 10_000]);
+    const link = recordingLink();
+    outbox.attach(link);
+    await vi.waitFor(() => expect(link.frames).toHaveLength(10_000));
+    await flushMicrotasks();
+    notified = 0;
+    for (let i = 1; i <= 10_000; i++) receipts.receipt(`send:${i}:1`);
+    await flushMicrotasks();
+    expect(notified).toBe(1);
+    expect(outbox.pending).toBe(0);
+    expect(outbox.getSnapshot()).toHaveLength(50);
   });
 
   it('fails an entry the link cannot write and goes on with the next', async () => {
@@ -116,7 +204,7 @@ describe('Outbox', () => {
     outbox.attach(recordingLink());
     const sent = outbox.add('/queue/a', 'x');
     receipts.error('send:id-1:1', 'Access refused');
-    await expect(sent).rejects.toThrow(/ERROR: Access refused/);
+    await expect(sent).rejects.toThrow(/refused by the broker: Access refused/);
     expect(outbox.getSnapshot()[0]!.status).toBe('failed');
   });
 
@@ -197,15 +285,20 @@ describe('Outbox', () => {
     await expect(outbox.add('/q', 'x', { 'stompkit-id': 'evt-1' })).rejects.toThrow(/already in the outbox/);
   });
 
-  it('notifies listeners with a new immutable snapshot on each change', () => {
+  it('notifies listeners once per burst with a new immutable snapshot', async () => {
     const { outbox } = setup();
     const seen: (readonly unknown[])[] = [];
     const off = outbox.onChange(() => seen.push(outbox.getSnapshot()));
     void outbox.add('/q', 'x');
+    void outbox.add('/q', 'x2');
+    await flushMicrotasks();
     outbox.attach(recordingLink());
+    await flushMicrotasks();
     off();
     void outbox.add('/q', 'y');
+    await flushMicrotasks();
     expect(seen).toHaveLength(2);
+    expect(seen[1]).toBe(outbox.getSnapshot().length === 3 ? seen[1] : null);
     expect(seen[0]).not.toBe(seen[1]);
     expect(Object.isFrozen(seen[1])).toBe(true);
   });

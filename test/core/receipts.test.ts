@@ -59,4 +59,38 @@ describe('Receipts', () => {
     receipts.expect('x', 0, waiter());
     expect(() => receipts.expect('x', 0, waiter())).toThrow(/already awaited/);
   });
+
+  it('watches any number of waits with one timer, and reports each timeout to onTimeout', () => {
+    const timedOut: string[] = [];
+    const receipts = createReceipts((id) => timedOut.push(id));
+    const waiters = Array.from({ length: 1000 }, (_, i) => {
+      const w = waiter();
+      receipts.expect(`r-${i}`, 1000, w);
+      return w;
+    });
+    expect(vi.getTimerCount()).toBe(1);
+    receipts.receipt('r-0');
+    vi.advanceTimersByTime(500);
+    receipts.expect('late', 1000, waiter());
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(500);
+    expect(timedOut).toHaveLength(999);
+    expect(waiters[1]!.onFailure).toHaveBeenCalledWith('timeout', 'no RECEIPT within 1000 ms');
+    expect(waiters[0]!.onFailure).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(499);
+    expect(timedOut).toHaveLength(999);
+    vi.advanceTimersByTime(1);
+    expect(timedOut.at(-1)).toBe('late');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a wait without a timeout does not hide the deadline of a later one', () => {
+    const receipts = createReceipts();
+    receipts.expect('forever', 0, waiter());
+    const w = waiter();
+    receipts.expect('soon', 100, w);
+    vi.advanceTimersByTime(100);
+    expect(w.onFailure).toHaveBeenCalledWith('timeout', 'no RECEIPT within 100 ms');
+    expect(receipts.size).toBe(1);
+  });
 });

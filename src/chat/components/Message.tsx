@@ -14,7 +14,7 @@ export interface MessageData {
   /** Epoch ms. */
   createdAt: number;
   status: 'pending' | 'sent' | 'failed';
-  /** Why a failed send failed. */
+  /** Why a failed send failed: for logs and apps, never shown (the row says "Couldn't send"). */
   error?: string;
   /** Epoch ms of the last edit, if edited. */
   editedAt?: number;
@@ -28,6 +28,8 @@ export interface MessageProps {
   mine?: boolean;
   /** Continues the previous message's group: same author, close in time; hides the header. */
   grouped?: boolean;
+  /** There is no connection now: a pending send says "Waiting for connection" instead of "Sending…". */
+  offline?: boolean;
   onRetry?: (id: string) => void;
   onDiscard?: (id: string) => void;
   onToggleReaction?: (id: string, emoji: string, mine: boolean) => void;
@@ -38,10 +40,12 @@ export interface MessageProps {
 
 /**
  * One message: author and time (unless grouped), text (as text, links made
- * safe), edited and deleted states, sending/failed status with Retry and
- * Discard, reactions. `data-state` is `pending` | `sent` | `failed` | `deleted`.
+ * safe), edited and deleted states, the state of the user's own send in
+ * plain words ("Sending…", "Waiting for connection", "Couldn't send" with
+ * Retry and Discard; never an id or a timeout), reactions. `data-state` is
+ * `pending` | `sent` | `failed` | `deleted`.
  */
-export function Message({ message, mine, grouped, onRetry, onDiscard, onToggleReaction, className, children }: MessageProps) {
+export function Message({ message, mine, grouped, offline, onRetry, onDiscard, onToggleReaction, className, children }: MessageProps) {
   const format = useChatFormat();
   const author = message.authorName ?? message.authorId;
   const state = message.deleted ? 'deleted' : message.status;
@@ -71,10 +75,14 @@ export function Message({ message, mine, grouped, onRetry, onDiscard, onToggleRe
         <MessageText text={message.text} />
       )}
       {message.editedAt && !message.deleted ? <span className="sk-message__edited">(edited)</span> : null}
-      {message.status === 'pending' ? <span className="sk-message__status">Sending…</span> : null}
+      {message.status === 'pending' ? (
+        <span className="sk-message__status" data-waiting={offline ? '' : undefined}>
+          {offline ? 'Waiting for connection' : 'Sending…'}
+        </span>
+      ) : null}
       {message.status === 'failed' ? (
         <div className="sk-message__status sk-message__status--failed" role="group" aria-label="Message not sent">
-          <span>Not sent{message.error ? `: ${message.error}` : ''}</span>
+          <span>Couldn't send</span>
           {onRetry ? (
             <button type="button" className="sk-button" onClick={() => onRetry(message.id)}>
               Retry

@@ -1,5 +1,7 @@
 'use client';
 import { memo, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { SessionState } from '../../core/types';
+import { useConnectionState } from '../../react/index';
 import { useChat, useMessageActions, useMessages, useRoom } from '../hooks';
 import { DAY_KEY_PREFIX, buildListItems, type ListItem } from './list-items';
 import { LiveAnnouncer } from './LiveAnnouncer';
@@ -38,7 +40,7 @@ export interface MessageListViewProps extends RowContext {
  */
 export function MessageListView(props: MessageListViewProps) {
   const { messages, label = 'Messages', hasMore, onLoadOlder, groupWindowMs, onAtBottomChange, className } = props;
-  const { currentUserId, loadingOlder, onRetry, onDiscard, onToggleReaction } = props;
+  const { currentUserId, offline, loadingOlder, onRetry, onDiscard, onToggleReaction } = props;
   const format = useChatFormat();
   const items = useMemo(
     () => buildListItems(messages, { dayKey: format.dayKey, groupWindowMs }),
@@ -48,8 +50,8 @@ export function MessageListView(props: MessageListViewProps) {
   const loadOlder = hasMore && onLoadOlder ? onLoadOlder : undefined;
   // One context object per change of these, so memoized rows are not handed a new one every render.
   const context = useMemo<RowContext>(
-    () => ({ currentUserId, loadingOlder, onRetry, onDiscard, onToggleReaction, loadOlder }),
-    [currentUserId, loadingOlder, onRetry, onDiscard, onToggleReaction, loadOlder],
+    () => ({ currentUserId, offline, loadingOlder, onRetry, onDiscard, onToggleReaction, loadOlder }),
+    [currentUserId, offline, loadingOlder, onRetry, onDiscard, onToggleReaction, loadOlder],
   );
   const { atBottom, unseen, onAtBottom, startReached } = useFollow({ messages, loadingOlder, loadOlder, onAtBottomChange });
   const [log] = useState(() => new VirtualLog({ onAtBottomChange: onAtBottom, onStartReached: startReached }, isMessageKey));
@@ -127,6 +129,7 @@ function RoomMessageList({ roomId, label, className }: MessageListProps) {
   const room = useRoom(roomId);
   const messages = useMessages(roomId);
   const actions = useMessageActions(roomId);
+  const offline = useConnectionState(isOffline);
   const [atBottom, setAtBottom] = useState(true);
   const lastId = messages[messages.length - 1]?.id;
   useMarkRead(room.markRead, atBottom, lastId);
@@ -146,6 +149,7 @@ function RoomMessageList({ roomId, label, className }: MessageListProps) {
       label={label ?? `Messages in #${room.room?.name ?? roomId}`}
       className={className}
       currentUserId={chat.userId ?? undefined}
+      offline={offline}
       hasMore={room.history.hasOlder}
       loadingOlder={room.history.loading}
       onLoadOlder={on.loadOlder}
@@ -156,3 +160,5 @@ function RoomMessageList({ roomId, label, className }: MessageListProps) {
     />
   );
 }
+
+const isOffline = (state: SessionState): boolean => state.status !== 'connected';

@@ -6,6 +6,8 @@ import { Message } from './Message';
 /** What every row of the list shares, as one object so memoized rows keep it across renders. */
 export interface RowContext {
   currentUserId?: string;
+  /** Not connected now: pending sends say they wait for the connection. */
+  offline?: boolean;
   loadingOlder?: boolean;
   /** Set when older history exists: the header offers a "Load earlier messages" button. */
   loadOlder?: () => void;
@@ -28,6 +30,7 @@ export function MessageRow({ item, context }: { item: ListItem; context: RowCont
     <Message
       message={item.message}
       grouped={item.grouped}
+      offline={context.offline}
       mine={item.message.authorId === context.currentUserId}
       onRetry={context.onRetry}
       onDiscard={context.onDiscard}

@@ -42,7 +42,8 @@ describe('Message', () => {
     const onRetry = vi.fn();
     const onDiscard = vi.fn();
     render(<Message message={{ ...base, status: 'failed', error: 'timeout' }} onRetry={onRetry} onDiscard={onDiscard} />);
-    expect(screen.getByText('Not sent: timeout')).toBeInTheDocument();
+    expect(screen.getByText("Couldn't send")).toBeInTheDocument();
+    expect(screen.queryByText(/timeout/)).toBeNull(); // the detail is for logs, not for the user
     await user.tab();
     expect(screen.getByRole('button', { name: 'Retry' })).toHaveFocus();
     await user.keyboard('{Enter}');
@@ -53,6 +54,13 @@ describe('Message', () => {
     expect(screen.getByRole('button', { name: 'Discard' })).toHaveFocus();
     await user.keyboard(' ');
     expect(onDiscard).toHaveBeenCalledWith('m1');
+  });
+
+  it('says a pending send waits for the connection while offline', () => {
+    const { rerender } = render(<Message message={{ ...base, status: 'pending' }} offline />);
+    expect(screen.getByText('Waiting for connection')).toBeInTheDocument();
+    rerender(<Message message={{ ...base, status: 'pending' }} />);
+    expect(screen.getByText('Sending…')).toBeInTheDocument();
   });
 
   it('shows "Sending…" while pending and no retry', () => {

@@ -53,7 +53,7 @@ describe('MessageListView', () => {
     const messages = [msg('a', 'ana', t0), msg('b', 'me', t0 + 1000, { status: 'failed', error: 'no receipt' })];
     render(<MessageListView messages={messages} currentUserId="me" onRetry={onRetry} onDiscard={onDiscard} />, { wrapper });
     const failed = screen.getByRole('group', { name: 'Message not sent' });
-    expect(within(failed).getByText('Not sent: no receipt')).toBeInTheDocument();
+    expect(within(failed).getByText("Couldn't send")).toBeInTheDocument();
     await user.click(within(failed).getByRole('button', { name: 'Retry' }));
     await user.click(within(failed).getByRole('button', { name: 'Discard' }));
     expect(onRetry).toHaveBeenCalledWith('b');
