@@ -18,7 +18,9 @@ import { gzipSync } from 'node:zlib';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const require = createRequire(join(root, 'package.json'));
-const GOAL_BYTES = 10 * 1024;
+// The stompkit entry carries @stomp/stompjs (the STOMP exchange) inside it:
+// its goal is a ratio to react-stomp-hooks measured in the same run.
+const GOAL_RATIO = 0.65;
 
 const entries = [
   { name: 'stompkit', entry: join(root, 'src/react/index.ts'), ours: true },
@@ -109,8 +111,10 @@ if (process.argv.includes('--inputs')) {
   for (const [input, bytes] of rows) console.log(`${String(bytes).padStart(8)}  ${relative(root, input)}`);
 }
 const peer = results.find((r) => r.name === 'react-stomp-hooks');
-console.log(`\nstompkit / react-stomp-hooks (main, min+gzip): ${(ours.main.gzip / peer.main.gzip).toFixed(2)}`);
-console.log(`goal stompkit <= ${kb(GOAL_BYTES)} gzip: ${ours.main.gzip <= GOAL_BYTES ? 'met' : 'NOT met'} (${kb(ours.main.gzip)})`);
+const ratio = ours.main.gzip / peer.main.gzip;
+const stompjs = results.find((r) => r.name === '@stomp/stompjs (alone)');
+console.log(`\nstompkit / react-stomp-hooks (main, min+gzip): ${ratio.toFixed(2)} (${kb(ours.main.gzip)} / ${kb(peer.main.gzip)}); @stomp/stompjs alone: ${(stompjs.main.gzip / peer.main.gzip).toFixed(2)}`);
+console.log(`goal stompkit <= ${GOAL_RATIO}x react-stomp-hooks: ${ratio <= GOAL_RATIO ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x)`);
 const shipped = results.find((r) => r.name === 'stompkit (dist)');
 if (shipped) {
   const built = statSync(join(root, 'dist/react/index.js')).mtime.toISOString();

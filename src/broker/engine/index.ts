@@ -23,6 +23,7 @@ import { Connection, type EngineContext } from './connection.js';
 import { Router } from './router.js';
 import { createMemoryStore } from './memory-store.js';
 import { collectStats } from './stats.js';
+import { HEARTBEAT_FLOORS } from './negotiation.js';
 
 export type * from './types.js';
 export { createMemoryStore } from './memory-store.js';
@@ -30,6 +31,7 @@ export { FrameParser, type ParserLimits } from './parser.js';
 export { encodeFrame, HEARTBEAT } from './serializer.js';
 export { type Frame, type StompVersion, StompError } from './frame.js';
 export { topicMatches } from './topic.js';
+export { HEARTBEAT_FLOORS } from './negotiation.js';
 
 /** Defaults of {@link BrokerLimits}. */
 export const DEFAULT_LIMITS: Readonly<BrokerLimits> = Object.freeze({
@@ -72,7 +74,7 @@ class Engine implements BrokerEngine {
       clock,
       options: {
         serverName: options.serverName ?? `stompkit/${VERSION}`,
-        heartbeat: options.heartbeat ?? [1000, 1000],
+        heartbeat: options.heartbeat ?? HEARTBEAT_FLOORS,
         heartbeatGrace: options.heartbeatGrace ?? 1.5,
         connectTimeout: options.connectTimeout ?? 30_000,
         authenticate: options.authenticate,

@@ -23,6 +23,9 @@ export function negotiateVersion(acceptVersion: string | undefined): StompVersio
  */
 export const MAX_HEARTBEAT = 86_400_000;
 
+/** Default heart-beat floors `[sx, sy]` ms: a client's own periods are granted down to these. */
+export const HEARTBEAT_FLOORS: [number, number] = [1000, 1000];
+
 /** `heart-beat: cx,cy` of CONNECT; absent means `0,0`; each period clamped to {@link MAX_HEARTBEAT}. */
 export function parseHeartBeat(value: string | undefined): [number, number] {
   if (value === undefined) return [0, 0];

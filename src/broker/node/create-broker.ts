@@ -5,7 +5,7 @@
  */
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createEngine, createMemoryStore, DEFAULT_LIMITS } from '../engine/index.js';
+import { createEngine, createMemoryStore, DEFAULT_LIMITS, HEARTBEAT_FLOORS } from '../engine/index.js';
 import type {
   AuthenticateHook,
   AuthorizeHook,
@@ -42,7 +42,11 @@ export interface BrokerOptions {
   /** Origins allowed on WebSocket and SockJS handshakes. Default: localhost, 127.0.0.1 and [::1] on any port. */
   allowOrigins?: readonly OriginRule[] | ((origin: string) => boolean);
   limits?: Partial<BrokerLimits>;
-  /** Heart-beat offered in CONNECTED, `[cx, cy]` ms. Default `[10000, 10000]`. */
+  /**
+   * Heart-beat floors `[sx, sy]` ms: a client's own periods are granted down
+   * to these (STOMP 1.2's max rule), as RabbitMQ grants what the client asks.
+   * Default `[1000, 1000]`; `0` turns a direction off.
+   */
   heartbeat?: [number, number];
   /** Which endpoints are served (all by default). */
   endpoints?: EndpointOptions;
@@ -81,7 +85,6 @@ export interface Broker {
   close(): Promise<void>;
 }
 
-const DEFAULT_HEARTBEAT: [number, number] = [10_000, 10_000];
 const SERVER_NAME = 'stompkit/0.1.0';
 
 /** Accept exactly the given logins (STOMP 1.2 CONNECT `login`/`passcode`). */
@@ -100,8 +103,8 @@ export const openAuthenticator: AuthenticateHook = (login) => ({ ok: true, user:
 /** Create a broker. Nothing listens until `listen()` or `attach()`. */
 export function createBroker(options: BrokerOptions = {}): Broker {
   const log = options.log ?? (() => {});
-  const heartbeat = options.heartbeat ?? DEFAULT_HEARTBEAT;
   const serverName = options.serverName ?? SERVER_NAME;
+  const heartbeat = options.heartbeat ?? HEARTBEAT_FLOORS;
   const store: MessageStore =
     options.store ??
     (options.dataDir && !options.memory ? createFileStore({ dataDir: options.dataDir, log }) : createMemoryStore());
