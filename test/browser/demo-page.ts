@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { SessionState } from '../../src/core/types';
 
 /** Open the demo and sign in as `name` (the name is kept per tab, so a reload stays signed in). */
@@ -113,5 +113,31 @@ export function queuedMessages(page: Page): Promise<string[]> {
       .map((e) => JSON.parse(e.body) as { type?: string; text?: string })
       .filter((event) => event.type === 'message.created')
       .map((event) => event.text ?? ''),
+  );
+}
+
+/**
+ * Serve the app's own files from the test while the context is offline, as an
+ * installed app's service worker cache would; the broker endpoints (/ws,
+ * /sockjs) are left to the (offline) network.
+ */
+export async function cacheAppShell(context: BrowserContext): Promise<void> {
+  await context.route(
+    (url) => !/^\/(ws|sockjs)(\/|$)/.test(url.pathname),
+    async (route) => {
+      // A busy dev server may reset a connection: ask again before giving up.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await route.fulfill({ response: await route.fetch() });
+          return;
+        } catch {
+          // Three resets in a row: let the page see a failed load (the test then fails visibly).
+          if (attempt >= 3) {
+            await route.abort().catch(() => undefined);
+            return;
+          }
+        }
+      }
+    },
   );
 }

@@ -1,38 +1,11 @@
-import type { BrowserContext } from 'playwright-core';
 import { newPage } from './chromium';
-import { banner, openRoom, queuedMessages, send, shownTexts, signIn, waitForMessage, waitForSession } from './demo-page';
+import { banner, cacheAppShell, openRoom, queuedMessages, send, shownTexts, signIn, waitForMessage, waitForSession } from './demo-page';
 import { useDemoInChromium } from './demo-server';
 
 // Scenario 4: the browser context goes offline (`setOffline`) and comes back.
 // Messages typed offline queue (pending) and are delivered on return; a page
 // reload while offline keeps them (the outbox is in localStorage).
 const fixture = useDemoInChromium();
-
-/**
- * Serve the app's own files from the test while the context is offline, as an
- * installed app's service worker cache would; the broker endpoints (/ws,
- * /sockjs) are left to the (offline) network.
- */
-async function cacheAppShell(context: BrowserContext): Promise<void> {
-  await context.route(
-    (url) => !/^\/(ws|sockjs)(\/|$)/.test(url.pathname),
-    async (route) => {
-      // A busy dev server may reset a connection: ask again before giving up.
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await route.fulfill({ response: await route.fetch() });
-          return;
-        } catch {
-          // Three resets in a row: let the page see a failed load (the test then fails visibly).
-          if (attempt >= 3) {
-            await route.abort().catch(() => undefined);
-            return;
-          }
-        }
-      }
-    },
-  );
-}
 
 test('offline and back: queued messages survive a reload and are delivered once, in order', async () => {
   const { demo, browser } = fixture;

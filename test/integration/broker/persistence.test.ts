@@ -1,56 +1,16 @@
 // Durable queues and streams in a data directory: they survive a clean
 // restart, and — the kill test — a SIGKILL of the CLI process in the middle
 // of publishing loses nothing that a RECEIPT had confirmed.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { startTestBroker, uniqueName, type TestBroker } from '../../support/broker.js';
 import { rawConnect, rawStomp, type RawFrame, type RawStomp } from '../../support/raw-stomp.js';
 import { connectClient, mailbox, publishConfirmed, STREAM_HEADERS } from '../../support/stomp-client.js';
+import { startCli } from '../../support/broker-cli.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const bin = join(root, 'bin', 'stompkit-broker.js');
 const DURABLE = { durable: 'true', 'auto-delete': 'false' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Cli {
-  proc: ChildProcess;
-  port: number;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Run the real CLI (the bin, on the TypeScript source) and wait for its URLs. */
-function startCli(args: string[]): Promise<Cli> {
-  const proc = spawn(process.execPath, [bin, '--port', '0', ...args], {
-    cwd: root,
-    env: { ...process.env, STOMPKIT_BROKER_SOURCE: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`CLI did not start: ${out}`)), 20_000);
-    const check = () => {
-      const m = /STOMP\/TCP\s+tcp:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, port: Number(m[1]), output: () => out, exited });
-      }
-    };
-    proc.stdout!.on('data', check);
-    void exited.then(({ code }) => {
-      clearTimeout(timer);
-      reject(new Error(`CLI exited with ${code}: ${out}`));
-    });
-  });
-}
 
 /** Everything a subscription delivers until it has been quiet for `quietMs`. */
 async function drain(peer: RawStomp, quietMs = 500): Promise<RawFrame[]> {

@@ -1,0 +1,172 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startCli, type Cli } from '../support/broker-cli';
+import { startSilentProxy, type SilentProxy } from '../support/silent-proxy';
+import { launchChromium, newPage } from './chromium';
+import { cacheAppShell, createRoom, openRoom, send, sessionState, shownMessages, signIn, waitForMessage } from './demo-page';
+import { startDemo, type DemoServer } from './demo-server';
+
+// The outages users meet, as they meet them: sends are typed the moment the
+// network goes (nobody waits for the banner), and nobody presses Retry.
+// The demo talks to the broker CLI (its own process, so it can be killed
+// with SIGKILL) through a TCP proxy that can go silent without closing
+// anything. Every message must arrive exactly once, in order, on both sides.
+let dataDir: string;
+let broker: Cli;
+let proxy: SilentProxy;
+let demo: DemoServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'stompkit-outages-'));
+  broker = await startCli(['--data-dir', dataDir]);
+  proxy = await startSilentProxy(broker.port);
+  demo = await startDemo({ brokerUrl: `ws://127.0.0.1:${proxy.port}/ws`, sockjsUrl: `http://127.0.0.1:${proxy.port}/sockjs` });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+  await proxy?.close();
+  broker?.proc.kill('SIGTERM');
+  await broker?.exited;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Alice and Bob in a fresh room, one message each way delivered and confirmed. */
+async function twoUsersIn(room: string): Promise<{ alice: Page; bob: Page; close: () => Promise<void> }> {
+  const a = await newPage(browser);
+  const b = await newPage(browser);
+  // The app shell stays loadable offline, as an installed app's cache would keep it.
+  await cacheAppShell(a.context);
+  await signIn(a.page, demo.origin, 'alice');
+  await signIn(b.page, demo.origin, 'bob');
+  await createRoom(a.page, room);
+  await openRoom(b.page, room);
+  await send(a.page, 'hello (alice)');
+  await waitForMessage(b.page, 'hello (alice)');
+  await send(b.page, 'hello (bob)');
+  await waitForMessage(a.page, 'hello (bob)');
+  for (const page of [a.page, b.page]) await page.waitForFunction(() => window.__stompkit?.session.getSnapshot().pending === 0);
+  return {
+    alice: a.page,
+    bob: b.page,
+    close: async () => {
+      await a.context.close();
+      await b.context.close();
+    },
+  };
+}
+
+/** ms until the banner leaves `hidden`, counted from `since`. */
+async function bannerShownAfter(page: Page, since: number): Promise<number> {
+  await page.waitForFunction(() => (document.querySelector('.sk-banner')?.getAttribute('data-state') ?? 'hidden') !== 'hidden', null, {
+    timeout: 60_000,
+    polling: 50,
+  });
+  return Date.now() - since;
+}
+
+/** Waits (no user action) until both pages show `expected`, every message `sent`, each once. */
+async function everythingOnce(pages: Page[], expected: string[]): Promise<void> {
+  for (const page of pages) {
+    await page.waitForFunction(
+      (n) => {
+        const rows = [...document.querySelectorAll('[role="log"] article.sk-message')];
+        return rows.length === n && rows.every((r) => r.getAttribute('data-state') === 'sent');
+      },
+      expected.length,
+      { timeout: 120_000 },
+    );
+    expect((await shownMessages(page)).map((m) => m.text)).toEqual(expected);
+    expect(await page.evaluate(() => window.__stompkit?.session.getOutbox().filter((e) => e.status === 'failed').length)).toBe(0);
+  }
+}
+
+/** The failed state never showed: a row that failed would still say so, or have needed Retry. */
+async function watchForFailures(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __failedSeen?: number };
+    w.__failedSeen = 0;
+    new MutationObserver(() => {
+      if (document.querySelector('article.sk-message[data-state="failed"]')) w.__failedSeen! += 1;
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+  });
+}
+const failuresSeen = (page: Page) => page.evaluate(() => (window as unknown as { __failedSeen?: number }).__failedSeen ?? 0);
+
+test.each([20, 90])('offline for %i s, typing right after the network goes: delivered once, in order, without Retry', async (seconds) => {
+  const { alice, bob, close } = await twoUsersIn(`offline-${seconds}`);
+  await watchForFailures(alice);
+  const context = alice.context();
+  const typed = ['right away 1', 'right away 2', 'right away 3'];
+  await context.setOffline(true);
+  const wentOffline = Date.now();
+  for (const text of typed) await send(alice, text);
+  const shownAfter = await bannerShownAfter(alice, wentOffline);
+  // The browser's `offline` event, not a timeout, is what dropped the connection.
+  expect((await sessionState(alice)).error?.message).toBe('the browser went offline');
+  for (const text of typed) await waitForMessage(alice, text, 'pending');
+  expect(await alice.locator('.sk-message__status[data-waiting]').count()).toBe(typed.length);
+
+  await sleep(seconds * 1000 - (Date.now() - wentOffline));
+  await context.setOffline(false);
+  const expected = ['hello (alice)', 'hello (bob)', ...typed];
+  await everythingOnce([alice, bob], expected);
+  expect(await failuresSeen(alice)).toBe(0);
+  console.info(`offline ${seconds} s: banner ${shownAfter} ms after setOffline (sends typed meanwhile)`);
+  await close();
+}, 300_000);
+
+test('a network that goes silent without closing: noticed by heart-beats, delivered once after it returns', async () => {
+  const { alice, bob, close } = await twoUsersIn('silent');
+  await watchForFailures(alice);
+  proxy.silence();
+  const silentAt = Date.now();
+  const typed = ['into the void 1', 'into the void 2'];
+  for (const text of typed) await send(alice, text);
+  const shownAfter = await bannerShownAfter(alice, silentAt);
+  const reason = (await sessionState(alice)).error?.message;
+  await sleep(20_000 - (Date.now() - silentAt));
+  proxy.restore();
+  await everythingOnce([alice, bob], ['hello (alice)', 'hello (bob)', ...typed]);
+  expect(await failuresSeen(alice)).toBe(0);
+  console.info(`silent drop: banner ${shownAfter} ms after the proxy went silent (${reason})`);
+  await close();
+}, 300_000);
+
+test('broker killed with SIGKILL, restarted 30 s later: sends typed at the kill arrive once, in order', async () => {
+  const { alice, bob, close } = await twoUsersIn('killed');
+  await watchForFailures(alice);
+  await watchForFailures(bob);
+  broker.proc.kill('SIGKILL');
+  const killedAt = Date.now();
+  const fromAlice = ['at the kill 1 (alice)', 'at the kill 2 (alice)'];
+  const fromBob = ['at the kill 1 (bob)'];
+  for (const text of fromAlice) await send(alice, text);
+  for (const text of fromBob) await send(bob, text);
+  await broker.exited;
+  const shownAfter = await bannerShownAfter(alice, killedAt);
+  await sleep(30_000 - (Date.now() - killedAt));
+  broker = await startCli(['--data-dir', dataDir, '--port', String(broker.port)]);
+  const expected = ['hello (alice)', 'hello (bob)', ...fromAlice, ...fromBob];
+  // Each person's messages keep their order; the two people interleave as the broker took them.
+  for (const page of [alice, bob]) {
+    await page.waitForFunction((n) => document.querySelectorAll('[role="log"] article.sk-message[data-state="sent"]').length === n, expected.length, {
+      timeout: 120_000,
+    });
+  }
+  const shown = (await shownMessages(alice)).map((m) => m.text);
+  expect((await shownMessages(bob)).map((m) => m.text)).toEqual(shown);
+  expect([...shown].sort()).toEqual([...expected].sort());
+  expect(shown.filter((t) => t.endsWith('(alice)') && t.startsWith('at'))).toEqual(fromAlice);
+  expect(await failuresSeen(alice)).toBe(0);
+  expect(await failuresSeen(bob)).toBe(0);
+  console.info(`SIGKILL: banner ${shownAfter} ms after the kill`);
+  await close();
+}, 300_000);

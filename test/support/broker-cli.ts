@@ -1,0 +1,48 @@
+/**
+ * The real broker CLI (the bin, on the TypeScript source) as its own process,
+ * so a test can `kill -9` it and start it again on the same port and data.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(root, 'bin', 'stompkit-broker.js');
+
+export interface Cli {
+  proc: ChildProcess;
+  port: number;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts the CLI with `args` (`--port 0` unless `args` names a port) and waits for its URLs. */
+export function startCli(args: string[]): Promise<Cli> {
+  const proc = spawn(process.execPath, [bin, ...(args.includes('--port') ? [] : ['--port', '0']), ...args], {
+    cwd: root,
+    env: { ...process.env, STOMPKIT_BROKER_SOURCE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`CLI did not start: ${out}`)), 20_000);
+    const check = () => {
+      const m = /STOMP\/TCP\s+tcp:\/\/[^:]+:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, port: Number(m[1]), output: () => out, exited });
+      }
+    };
+    proc.stdout!.on('data', check);
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`CLI exited with ${code}: ${out}`));
+    });
+  });
+}
+
