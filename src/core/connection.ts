@@ -114,6 +114,8 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
   let closed = false;
   let failure: SessionError | null = null;
   let isConnected = false;
+  /** stompjs took the socket (from then on it closes it). */
+  let taken = false;
   /** Subscription ids this connection has UNSUBSCRIBEd (see isStaleSubscriptionError). */
   const ended = new Set<string>();
   /** Receipt ids written and not yet answered, oldest first (a Set keeps insertion order). */
@@ -131,7 +133,7 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
   };
 
   const client = new Client({
-    webSocketFactory: () => socket,
+    webSocketFactory: () => ((taken = true), socket),
     connectHeaders: config.connectHeaders,
     heartbeatOutgoing: outgoing,
     heartbeatIncoming: incoming,
@@ -222,15 +224,16 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
   const terminate = (error: SessionError): void => {
     if (closed) return;
     failure ??= error;
-    // stompjs discards the socket (and stops its heart-beat timers); the
-    // socket itself is closed too in case stompjs never took it.
+    // stompjs discards the socket it took without waiting for a close
+    // handshake (and stops its heart-beat timers); one it never took (closed
+    // before its first microtask) is closed here.
     void client.deactivate({ force: true });
-    try {
-      const dying = socket as (WebSocketLike & { terminate?: () => void }) | null;
-      if (dying?.terminate) dying.terminate();
-      else dying?.close();
-    } catch {
-      // already closing
+    if (!taken) {
+      try {
+        socket?.close();
+      } catch {
+        // already closing
+      }
     }
     finish(error);
   };

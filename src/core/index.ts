@@ -51,6 +51,7 @@ export type {
   StompSession,
   StompSessionOptions,
   StompTransaction,
+  StompjsOptions,
   StorageAdapter,
   SubscriptionError,
   TransportName,

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startCli, type Cli } from '../support/broker-cli';
 import { startSilentProxy, type SilentProxy } from '../support/silent-proxy';
 import { launchChromium, newPage } from './chromium';
-import { cacheAppShell, createRoom, openRoom, send, sessionState, shownMessages, signIn, waitForMessage } from './demo-page';
+import { createRoom, openRoom, send, sessionState, shownMessages, signIn, waitForMessage } from './demo-page';
 import { startDemo, type DemoServer } from './demo-server';
 
 // The outages users meet, as they meet them: sends are typed the moment the
@@ -42,8 +42,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function twoUsersIn(room: string): Promise<{ alice: Page; bob: Page; close: () => Promise<void> }> {
   const a = await newPage(browser);
   const b = await newPage(browser);
-  // The app shell stays loadable offline, as an installed app's cache would keep it.
-  await cacheAppShell(a.context);
   await signIn(a.page, demo.origin, 'alice');
   await signIn(b.page, demo.origin, 'bob');
   await createRoom(a.page, room);
@@ -62,6 +60,33 @@ async function twoUsersIn(room: string): Promise<{ alice: Page; bob: Page; close
     },
   };
 }
+
+/**
+ * Records in the page, from the next `offline` event: when it fired, when
+ * the banner left `hidden`, and the error of the session's first state that
+ * is no longer `connected`.
+ */
+async function probeOffline(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const probe: { offlineAt?: number; bannerAt?: number; firstError?: string } = {};
+    (window as unknown as { __offlineProbe: typeof probe }).__offlineProbe = probe;
+    window.addEventListener('offline', () => (probe.offlineAt ??= performance.now()), { once: true });
+    const session = window.__stompkit!.session;
+    const off = session.subscribe(() => {
+      const state = session.getSnapshot();
+      if (state.status === 'connected') return;
+      probe.firstError = state.error?.message;
+      off();
+    });
+    new MutationObserver((_, observer) => {
+      if ((document.querySelector('.sk-banner')?.getAttribute('data-state') ?? 'hidden') === 'hidden') return;
+      probe.bannerAt = performance.now();
+      observer.disconnect();
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+  });
+}
+const offlineProbe = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __offlineProbe: { offlineAt?: number; bannerAt?: number; firstError?: string } }).__offlineProbe);
 
 /** ms until the banner leaves `hidden`, counted from `since`. */
 async function bannerShownAfter(page: Page, since: number): Promise<number> {
@@ -103,14 +128,17 @@ const failuresSeen = (page: Page) => page.evaluate(() => (window as unknown as {
 test.each([20, 90])('offline for %i s, typing right after the network goes: delivered once, in order, without Retry', async (seconds) => {
   const { alice, bob, close } = await twoUsersIn(`offline-${seconds}`);
   await watchForFailures(alice);
+  await probeOffline(alice);
   const context = alice.context();
   const typed = ['right away 1', 'right away 2', 'right away 3'];
   await context.setOffline(true);
   const wentOffline = Date.now();
   for (const text of typed) await send(alice, text);
-  const shownAfter = await bannerShownAfter(alice, wentOffline);
+  await bannerShownAfter(alice, wentOffline);
+  const probe = await offlineProbe(alice);
   // The browser's `offline` event, not a timeout, is what dropped the connection.
-  expect((await sessionState(alice)).error?.message).toBe('the browser went offline');
+  expect(probe.firstError).toBe('the browser went offline');
+  const shownAfter = Math.round(probe.bannerAt! - probe.offlineAt!);
   for (const text of typed) await waitForMessage(alice, text, 'pending');
   expect(await alice.locator('.sk-message__status[data-waiting]').count()).toBe(typed.length);
 
@@ -119,7 +147,7 @@ test.each([20, 90])('offline for %i s, typing right after the network goes: deli
   const expected = ['hello (alice)', 'hello (bob)', ...typed];
   await everythingOnce([alice, bob], expected);
   expect(await failuresSeen(alice)).toBe(0);
-  console.info(`offline ${seconds} s: banner ${shownAfter} ms after setOffline (sends typed meanwhile)`);
+  console.info(`offline ${seconds} s: banner ${shownAfter} ms after the offline event`);
   await close();
 }, 300_000);
 
@@ -130,7 +158,7 @@ test('a network that goes silent without closing: noticed by heart-beats, delive
   const silentAt = Date.now();
   const typed = ['into the void 1', 'into the void 2'];
   for (const text of typed) await send(alice, text);
-  const shownAfter = await bannerShownAfter(alice, silentAt);
+  const shownAfter = await bannerShownAfter(alice, silentAt); // typing included
   const reason = (await sessionState(alice)).error?.message;
   await sleep(20_000 - (Date.now() - silentAt));
   proxy.restore();
@@ -151,7 +179,7 @@ test('broker killed with SIGKILL, restarted 30 s later: sends typed at the kill 
   for (const text of fromAlice) await send(alice, text);
   for (const text of fromBob) await send(bob, text);
   await broker.exited;
-  const shownAfter = await bannerShownAfter(alice, killedAt);
+  const shownAfter = await bannerShownAfter(alice, killedAt); // typing included
   await sleep(30_000 - (Date.now() - killedAt));
   broker = await startCli(['--data-dir', dataDir, '--port', String(broker.port)]);
   const expected = ['hello (alice)', 'hello (bob)', ...fromAlice, ...fromBob];

@@ -18,6 +18,11 @@
  *   our probe; we are exact. Clients must not depend on either.)
  * - A declaration with a different `x-max-age` than the existing stream's is
  *   accepted (the first declaration's retention stays).
+ *
+ * Durable before visible: with a store, a message reaches readers only once
+ * the store has it (as a RabbitMQ stream delivers only committed chunks), in
+ * offset order. A reader can then never have seen an offset that a crash
+ * takes back and a restart hands to another message.
  */
 import type { DestinationStats, QueueDeclaration } from './types.js';
 import type { QueueStore } from './persistence.js';
@@ -71,6 +76,10 @@ export class StreamQueue implements AckSource {
   private readonly readers = new Map<Subscriber, Reader>();
   private readonly maxBytes: number;
   private readonly maxAgeMs: number;
+  /** Appended, waiting for the store, in offset order (`ok` once stored; `failed` never becomes visible). */
+  private unstored: { entry: Entry; state: 'pending' | 'ok' | 'failed' }[] = [];
+  /** One past the last offset readers may see. */
+  private visibleEnd: number;
 
   constructor(
     readonly declaration: QueueDeclaration,
@@ -85,10 +94,11 @@ export class StreamQueue implements AckSource {
     this.maxBytes = lb === undefined ? Infinity : Number(lb);
     const age = declaration.args['x-max-age'];
     this.maxAgeMs = age === undefined ? Infinity : parseMaxAge(age);
+    this.visibleEnd = nextOffset;
   }
 
   get firstOffset(): number {
-    return this.head < this.entries.length ? this.entries[this.head].offset : this.nextOffset;
+    return this.head < this.entries.length ? this.entries[this.head].offset : this.visibleEnd;
   }
 
   get hasMaxAge(): boolean {
@@ -100,6 +110,7 @@ export class StreamQueue implements AckSource {
     this.entries.push(this.withOffsetHeader(entry));
     this.bytes += entry.size;
     this.nextOffset = Math.max(this.nextOffset, entry.offset + 1);
+    this.visibleEnd = this.nextOffset;
   }
 
   /** The offset the next appended message gets. */
@@ -107,14 +118,35 @@ export class StreamQueue implements AckSource {
     return this.nextOffset++;
   }
 
-  /** Append, deliver to readers with credit, then apply retention. */
+  /** Append; once stored (at once without a store), deliver to readers with credit and apply retention. */
   append(entry: Entry, now: number): Promise<void> | undefined {
-    const stored = this.store ? this.store.append(this.declaration.name, entry.stored) : undefined;
-    this.entries.push(this.withOffsetHeader(entry));
+    const visible = this.withOffsetHeader(entry);
+    if (!this.store) {
+      this.reveal(visible, now);
+      return undefined;
+    }
+    const waiting = { entry: visible, state: 'pending' as 'pending' | 'ok' | 'failed' };
+    this.unstored.push(waiting);
+    const stored = this.store.append(this.declaration.name, entry.stored);
+    const settle = (state: 'ok' | 'failed') => () => {
+      waiting.state = state;
+      // Stores answer in order; should one not, later messages still wait for earlier ones.
+      while (this.unstored.length > 0 && this.unstored[0]!.state !== 'pending') {
+        const head = this.unstored.shift()!;
+        if (head.state === 'ok') this.reveal(head.entry, Date.now());
+        else this.visibleEnd = Math.max(this.visibleEnd, head.entry.offset + 1);
+      }
+    };
+    stored.then(settle('ok'), settle('failed'));
+    return stored;
+  }
+
+  private reveal(entry: Entry, now: number): void {
+    this.entries.push(entry);
     this.bytes += entry.size;
+    this.visibleEnd = entry.offset + 1;
     for (const r of this.readers.values()) this.pump(r);
     this.enforceRetention(now);
-    return stored;
   }
 
   subscribe(sub: Subscriber, spec: StreamOffsetSpec): void {
@@ -183,7 +215,7 @@ export class StreamQueue implements AckSource {
       case 'next':
         return this.nextOffset;
       case 'last':
-        return this.head < this.entries.length ? this.nextOffset - 1 : this.nextOffset;
+        return this.head < this.entries.length ? this.entries[this.entries.length - 1]!.offset : this.visibleEnd;
       case 'offset':
         return Math.min(Math.max(spec.offset, first), this.nextOffset);
       case 'timestamp': {
@@ -195,7 +227,7 @@ export class StreamQueue implements AckSource {
           if (this.entries[mid].stored.timestamp < ms) lo = mid + 1;
           else hi = mid;
         }
-        return lo < this.entries.length ? this.entries[lo].offset : this.nextOffset;
+        return lo < this.entries.length ? this.entries[lo].offset : this.visibleEnd;
       }
     }
   }
@@ -219,7 +251,7 @@ export class StreamQueue implements AckSource {
     if (r.pumping) return;
     r.pumping = true;
     try {
-      while (r.sub.open && r.cursor < this.nextOffset && r.inflight < r.sub.prefetch) {
+      while (r.sub.open && r.cursor < this.visibleEnd && r.inflight < r.sub.prefetch) {
         const e = this.at(r.cursor);
         if (!e) break;
         r.cursor = e.offset + 1;

@@ -267,6 +267,7 @@ describe('RabbitMQ destinations beyond /queue/ and /topic/ (see router.ts, comma
     a.frame('SEND', { destination: '/queue/log', ...STREAM }, 'm0');
     const r = make();
     r.frame('SUBSCRIBE', { id: 'r', destination: '/amq/queue/log', ack: 'client', 'prefetch-count': '10', 'x-stream-offset': 'first' });
+    await flush(); // stream messages are visible once stored
     expect(r.bodies()).toEqual(['m0']);
     expect(r.frames[1].headers['destination']).toBe('/queue/log');
     const bad = make();

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { FakeClient, engine } from './harness.js';
+import { FakeClient, engine, flush } from './harness.js';
 
 test('connections by transport, frames in/out, per-destination rows', async () => {
   const e = await engine();
@@ -11,6 +11,7 @@ test('connections by transport, frames in/out, per-destination rows', async () =
   tcp.frame('SEND', { destination: '/topic/a.b' }, 'x');
   tcp.frame('SEND', { destination: '/queue/q' }, 'hello');
   tcp.frame('SEND', { destination: '/queue/s', 'x-queue-type': 'stream' }, 'abc');
+  await flush(); // a stream counts a message once stored
   const s = e.stats();
   expect(s.connections).toEqual({ websocket: 1, tcp: 1, sockjs: 0, memory: 0 });
   expect(s.framesIn).toBe(6);

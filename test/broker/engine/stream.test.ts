@@ -12,14 +12,20 @@ async function setup(extra: Record<string, string> = {}) {
   const e = await engine({ clock, store });
   const pub = new FakeClient(e);
   pub.connect();
-  const publish = (body: string, headers: Record<string, string> = {}) =>
+  /** Sends; resolves once the store has had time to take it (and readers to see it). */
+  const publish = async (body: string, headers: Record<string, string> = {}) => {
     pub.frame('SEND', { destination: Q, ...DECL, ...extra, ...headers }, body);
-  const reader = (offset: string | undefined, prefetch = '100', more: Record<string, string> = {}) => {
+    await flush();
+  };
+  // Stream messages become visible once stored: let the store answer first.
+  const reader = async (offset: string | undefined, prefetch = '100', more: Record<string, string> = {}) => {
+    await flush();
     const c = new FakeClient(e);
     c.connect();
     const h: Record<string, string> = { id: 'r', destination: Q, ...DECL, ...extra, ack: 'client', 'prefetch-count': prefetch, ...more };
     if (offset !== undefined) h['x-stream-offset'] = offset;
     c.frame('SUBSCRIBE', h);
+    await flush();
     return c;
   };
   return { e, clock, store, pub, publish, reader };
@@ -45,10 +51,10 @@ describe('parsing', () => {
 describe('stream queues', () => {
   test('first replays all, every MESSAGE carries x-stream-offset after the sender headers', async () => {
     const { e, publish, reader } = await setup();
-    publish('m0', { 'content-type': 'text/plain' });
-    publish('m1');
-    publish('m2');
-    const r = reader('first');
+    await publish('m0', { 'content-type': 'text/plain' });
+    await publish('m1');
+    await publish('m2');
+    const r = await reader('first');
     const msgs = r.take('MESSAGE');
     expect(msgs.map((f) => [dec.decode(f.body), f.headers['x-stream-offset']])).toEqual([
       ['m0', '0'],
@@ -73,40 +79,40 @@ describe('stream queues', () => {
 
   test('last starts at the last message, next only sees new ones, offset=N from N', async () => {
     const { e, publish, reader } = await setup();
-    for (let i = 0; i < 4; i++) publish(`m${i}`);
-    const last = reader('last');
-    const next = reader('next');
-    const absent = reader(undefined);
-    const from2 = reader('offset=2');
-    const beyond = reader('offset=99');
+    for (let i = 0; i < 4; i++) await publish(`m${i}`);
+    const last = await reader('last');
+    const next = await reader('next');
+    const absent = await reader(undefined);
+    const from2 = await reader('offset=2');
+    const beyond = await reader('offset=99');
     expect(last.bodies()).toEqual(['m3']);
     expect(next.bodies()).toEqual([]);
     expect(absent.bodies()).toEqual([]);
     expect(from2.bodies()).toEqual(['m2', 'm3']);
     expect(beyond.bodies()).toEqual([]);
-    publish('m4');
+    await publish('m4');
     for (const c of [last, next, absent, from2, beyond]) expect(c.bodies().at(-1)).toBe('m4');
     await e.close();
   });
 
   test('timestamp=T starts at the first message stored at or after T (unix seconds)', async () => {
     const { e, clock, publish, reader } = await setup();
-    publish('old');
+    await publish('old');
     clock.advance(60_000);
     const t = Math.floor(clock.now() / 1000);
-    publish('new1');
+    await publish('new1');
     clock.advance(1000);
-    publish('new2');
-    expect(reader(`timestamp=${t}`).bodies()).toEqual(['new1', 'new2']);
-    expect(reader('timestamp=0').bodies()).toEqual(['old', 'new1', 'new2']);
-    expect(reader(`timestamp=${t + 3600}`).bodies()).toEqual([]);
+    await publish('new2');
+    expect((await reader(`timestamp=${t}`)).bodies()).toEqual(['new1', 'new2']);
+    expect((await reader('timestamp=0')).bodies()).toEqual(['old', 'new1', 'new2']);
+    expect((await reader(`timestamp=${t + 3600}`)).bodies()).toEqual([]);
     await e.close();
   });
 
   test('credit: at most prefetch-count unacked; cumulative ACK gives credit back', async () => {
     const { e, publish, reader } = await setup();
-    for (let i = 0; i < 5; i++) publish(`m${i}`);
-    const r = reader('first', '2');
+    for (let i = 0; i < 5; i++) await publish(`m${i}`);
+    const r = await reader('first', '2');
     const msgs = r.take('MESSAGE');
     expect(msgs.map((f) => dec.decode(f.body))).toEqual(['m0', 'm1']);
     r.frame('ACK', { id: msgs[1].headers['ack'] });
@@ -119,8 +125,8 @@ describe('stream queues', () => {
 
   test('retention by x-max-length-bytes drops the oldest; readers skip ahead', async () => {
     const { e, publish, reader, store } = await setup({ 'x-max-length-bytes': '10' });
-    for (let i = 0; i < 5; i++) publish(`abcd${i}`); // 5 bytes each
-    expect(reader('first').bodies()).toEqual(['abcd3', 'abcd4']);
+    for (let i = 0; i < 5; i++) await publish(`abcd${i}`); // 5 bytes each
+    expect((await reader('first')).bodies()).toEqual(['abcd3', 'abcd4']);
     const stat = e.stats().destinations.find((d) => d.destination === Q);
     expect(stat).toMatchObject({ kind: 'stream', depth: 2, storedBytes: 10 });
     await flush();
@@ -132,19 +138,19 @@ describe('stream queues', () => {
 
   test('retention by x-max-age drops aged messages on the sweep (injected clock)', async () => {
     const { e, clock, publish, reader } = await setup({ 'x-max-age': '10s' });
-    publish('a');
+    await publish('a');
     clock.advance(6000);
-    publish('b');
+    await publish('b');
     clock.advance(6000); // a is 12 s old
-    expect(reader('first').bodies()).toEqual(['b']);
+    expect((await reader('first')).bodies()).toEqual(['b']);
     clock.advance(60_000); // the newest message is always kept
-    expect(reader('first').bodies()).toEqual(['b']);
+    expect((await reader('first')).bodies()).toEqual(['b']);
     await e.close();
   });
 
   test('a reader must set prefetch-count and may not use ack:auto (RabbitMQ)', async () => {
     const { e, publish } = await setup();
-    publish('x');
+    await publish('x');
     const a = new FakeClient(e);
     a.connect();
     a.frame('SUBSCRIBE', { id: 'r', destination: Q, ...DECL, ack: 'client', receipt: 'x' });
@@ -161,7 +167,7 @@ describe('stream queues', () => {
 
   test('a bare SEND to a stream is refused: precondition_failed, then close', async () => {
     const { e, publish } = await setup();
-    publish('x');
+    await publish('x');
     const c = new FakeClient(e);
     c.connect();
     c.frame('SEND', { destination: Q, receipt: 'r' }, 'bare');
@@ -177,10 +183,44 @@ describe('stream queues', () => {
     await e.close();
   });
 
+  test('a message reaches readers only once the store has it; a failed write is never seen', async () => {
+    const clock = new ManualClock();
+    const inner = createMemoryStore();
+    const writes: { offset: number; release: (ok: boolean) => void }[] = [];
+    // A store whose appends complete when the test says so.
+    const store = {
+      ...inner,
+      append: (queue: string, message: Parameters<typeof inner.append>[1]) =>
+        new Promise<void>((resolve, reject) => writes.push({ offset: message.offset, release: (ok) => (ok ? inner.append(queue, message).then(resolve) : reject(new Error('disk full'))) })),
+    };
+    const e = await engine({ clock, store });
+    const pub = new FakeClient(e);
+    pub.connect();
+    const r = new FakeClient(e);
+    r.connect();
+    r.frame('SUBSCRIBE', { id: 'r', destination: Q, ...DECL, ack: 'client', 'prefetch-count': '9', 'x-stream-offset': 'first' });
+    await flush();
+    for (const body of ['a', 'b', 'c']) pub.frame('SEND', { destination: Q, ...DECL, receipt: body }, body);
+    await flush();
+    expect(r.take('MESSAGE')).toEqual([]);
+    expect(pub.take('RECEIPT')).toEqual([]);
+    writes[1]!.release(true); // b is stored, a is not yet: nothing may pass a
+    await flush();
+    expect(r.take('MESSAGE')).toEqual([]);
+    writes[0]!.release(false); // a fails: never visible, its sender is told
+    await flush();
+    expect(r.bodies()).toEqual(['b']);
+    writes[2]!.release(true);
+    await flush();
+    expect(r.bodies()).toEqual(['b', 'c']);
+    expect(pub.take('ERROR').length + pub.take('RECEIPT').length).toBeGreaterThan(0);
+    await e.close();
+  });
+
   test('a stream survives a restart with offsets continuing', async () => {
     const { e, publish, store, clock } = await setup();
-    publish('a', { receipt: 'r1' });
-    publish('b', { receipt: 'r2' });
+    await publish('a', { receipt: 'r1' });
+    await publish('b', { receipt: 'r2' });
     await flush();
     await e.close();
     const e2 = await engine({ store, clock });
@@ -188,6 +228,7 @@ describe('stream queues', () => {
     c.connect();
     c.frame('SEND', { destination: Q, ...DECL }, 'c');
     c.frame('SUBSCRIBE', { id: 'r', destination: Q, ...DECL, ack: 'client', 'prefetch-count': '9', 'x-stream-offset': 'first' });
+    await flush();
     expect(c.take('MESSAGE').map((f) => `${f.headers['x-stream-offset']}:${dec.decode(f.body)}`)).toEqual(['0:a', '1:b', '2:c']);
     await e2.close();
   });
