@@ -132,6 +132,83 @@ describe('persistence', () => {
     }
   });
 
+  it('a live stream reader never sees an offset that a SIGKILL takes back (timed kills, resume from the last offset seen)', async () => {
+    const s = `/queue/${uniqueName('kill-follow')}`;
+    /** offset → x-id as a reader saw it; a later reader must see the same. */
+    const seen = new Map<number, string>();
+    const receipted = new Set<string>();
+    let sent = 0;
+    let resumeAt = 0;
+    const kills = Number(process.env.STOMPKIT_KILLS ?? 4);
+    for (let kill = 0; kill < kills; kill++) {
+      const cli = await startCli(['--data-dir', dataDir]);
+      const { peer: publisher } = await rawConnect(cli.port);
+      const { peer: reader } = await rawConnect(cli.port);
+      reader.send('SUBSCRIBE', { destination: s, id: 'f', ...STREAM_HEADERS, ack: 'client', 'prefetch-count': '1000000', 'x-stream-offset': `offset=${resumeAt}` });
+      const following = (async () => {
+        for (;;) {
+          let f: RawFrame;
+          try {
+            f = await reader.next(30_000);
+          } catch {
+            return;
+          }
+          if (f.command !== 'MESSAGE') continue;
+          const offset = Number(f.headers['x-stream-offset']);
+          const id = f.headers['x-id']!;
+          const before = seen.get(offset);
+          if (before !== undefined && before !== id) throw new Error(`offset ${offset} was ${before}, now ${id}`);
+          seen.set(offset, id);
+        }
+      })();
+      const receipts = (async () => {
+        for (;;) {
+          try {
+            const f = await publisher.next(30_000);
+            if (f.command === 'RECEIPT') receipted.add(f.headers['receipt-id']!);
+          } catch {
+            return;
+          }
+        }
+      })();
+      let killed = false;
+      const publishing = (async () => {
+        while (!killed) {
+          for (let i = 0; i < 50 && !killed; i++, sent++) {
+            const id = `m${sent}`;
+            publisher.send('SEND', { destination: s, ...STREAM_HEADERS, receipt: id, 'x-id': id }, `body of ${id}`);
+          }
+          await sleep(1);
+        }
+      })();
+      // A timed kill: somewhere in the middle of the flow, not at a quiet moment.
+      await sleep(150 + Math.random() * 300);
+      cli.proc.kill('SIGKILL');
+      killed = true;
+      await cli.exited;
+      await Promise.all([publishing, receipts, following]);
+      resumeAt = Math.max(-1, ...seen.keys()) + 1;
+    }
+    // After the last kill: the whole stream, once, as the followers saw it.
+    const cli = await startCli(['--data-dir', dataDir]);
+    try {
+      const { peer } = await rawConnect(cli.port);
+      peer.send('SUBSCRIBE', { destination: s, id: 'all', ...STREAM_HEADERS, ack: 'client', 'prefetch-count': '1000000', 'x-stream-offset': 'first' });
+      const all = (await drain(peer)).map((m) => [Number(m.headers['x-stream-offset']), m.headers['x-id']!] as const);
+      const byOffset = new Map(all);
+      const reused = [...seen].filter(([offset, id]) => byOffset.get(offset) !== id);
+      expect(reused).toEqual([]);
+      const ids = all.map(([, id]) => id);
+      expect(new Set(ids).size).toBe(ids.length); // nothing twice
+      expect([...receipted].filter((id) => !ids.includes(id))).toEqual([]); // nothing receipted lost
+      expect(receipted.size).toBeGreaterThan(0);
+      peer.end();
+    } finally {
+      cli.proc.kill('SIGTERM');
+      await cli.exited;
+    }
+  }, 120_000);
+
   it('closes cleanly on SIGTERM with storage flushed, and prints what it serves', async () => {
     const cli = await startCli(['--data-dir', dataDir]);
     expect(cli.output()).toMatch(/WebSocket\s+ws:\/\/127\.0\.0\.1:\d+\/ws/);
