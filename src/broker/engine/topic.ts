@@ -6,6 +6,11 @@
  * Bindings are precompiled: exact patterns sit in a map, wildcard patterns in
  * a trie; wildcard matches are cached per routing key until bindings change,
  * so a publish to a hot key is one map lookup and a loop over subscribers.
+ *
+ * A hostile pattern cannot make matching expensive: consecutive `#` words
+ * are one `#` (they match the same keys), and the trie walk visits each
+ * (node, word position) pair once, so a match costs at most trie nodes ×
+ * key words, however the `#`s are arranged.
  */
 import type { DestinationStats } from './types.js';
 import type { Entry, Subscriber } from './message.js';
@@ -21,6 +26,11 @@ const node = (): TrieNode => ({ words: new Map(), subs: new Set() });
 
 /** Most routing keys whose wildcard matches are cached at once. */
 const CACHE_LIMIT = 10_000;
+
+/** `#.#` matches what `#` matches: runs of `#` words collapse into one. */
+export function normalizePattern(pattern: string): string {
+  return pattern.split('.').filter((w, i, words) => !(w === '#' && words[i - 1] === '#')).join('.');
+}
 
 /** True when `pattern` contains a wildcard word. */
 export function isWildcard(pattern: string): boolean {
@@ -59,7 +69,7 @@ export class TopicExchange {
       return;
     }
     let n = this.root;
-    for (const w of pattern.split('.')) {
+    for (const w of normalizePattern(pattern).split('.')) {
       if (w === '*') n = n.star ??= node();
       else if (w === '#') n = n.hash ??= node();
       else {
@@ -86,7 +96,7 @@ export class TopicExchange {
     // Walk down remembering the path so empty nodes can be pruned.
     const path: Array<[TrieNode, string]> = [];
     let n: TrieNode | undefined = this.root;
-    for (const w of pattern.split('.')) {
+    for (const w of normalizePattern(pattern).split('.')) {
       if (!n) return;
       path.push([n, w]);
       n = w === '*' ? n.star : w === '#' ? n.hash : n.words.get(w);
@@ -131,7 +141,7 @@ export class TopicExchange {
     let hit = this.cache.get(key);
     if (hit) return hit;
     const out = new Set<Subscriber>();
-    collect(this.root, key.split('.'), 0, out);
+    collect(this.root, key.split('.'), 0, out, new Map());
     hit = [...out];
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(key, hit);
@@ -150,13 +160,18 @@ export class TopicExchange {
   }
 }
 
-function collect(n: TrieNode, words: string[], i: number, out: Set<Subscriber>): void {
-  if (n.hash) for (let j = i; j <= words.length; j++) collect(n.hash, words, j, out);
+/** Adds the subscribers of every pattern below `n` that matches `words` from `i`; `seen` holds the (node, position) pairs already walked. */
+function collect(n: TrieNode, words: string[], i: number, out: Set<Subscriber>, seen: Map<TrieNode, Set<number>>): void {
+  let at = seen.get(n);
+  if (!at) seen.set(n, (at = new Set()));
+  if (at.has(i)) return;
+  at.add(i);
+  if (n.hash) for (let j = i; j <= words.length; j++) collect(n.hash, words, j, out, seen);
   if (i === words.length) {
     for (const s of n.subs) out.add(s);
     return;
   }
   const next = n.words.get(words[i]);
-  if (next) collect(next, words, i + 1, out);
-  if (n.star) collect(n.star, words, i + 1, out);
+  if (next) collect(next, words, i + 1, out, seen);
+  if (n.star) collect(n.star, words, i + 1, out, seen);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { TopicExchange, isWildcard, topicMatches } from '../../../src/broker/engine/topic.js';
+import { TopicExchange, isWildcard, normalizePattern, topicMatches } from '../../../src/broker/engine/topic.js';
 import { Entry, type Subscriber } from '../../../src/broker/engine/message.js';
 import { FakeClient, dec, engine } from './harness.js';
 
@@ -75,6 +75,23 @@ describe('TopicExchange', () => {
     ex.bind('#.#', s);
     ex.publish('a.b.c', entry('a.b.c'));
     expect(s.got).toHaveLength(1);
+  });
+
+  test('runs of # collapse without changing what matches, and a hostile pattern matches at once', () => {
+    expect(normalizePattern('#.#.a.#.#.#.*.#')).toBe('#.a.#.*.#');
+    const words = ['a', 'b', 'c', '*', '#'];
+    for (let i = 0; i < 300; i++) {
+      const pattern = Array.from({ length: 1 + (i % 6) }, (_, j) => words[(i * 7 + j * 3) % words.length]).join('.');
+      for (const key of ['a', 'a.b', 'a.b.c', 'c.c.c.c', 'b.a']) expect(topicMatches(normalizePattern(pattern), key)).toBe(topicMatches(pattern, key));
+    }
+    // 400 `#` words interleaved with `*`: exponential for a naive walk (not even one key finishes).
+    const hostile = Array.from({ length: 400 }, (_, i) => (i % 2 ? '*' : '#')).join('.');
+    const ex = new TopicExchange();
+    const s = recorder(hostile);
+    ex.bind(hostile, s);
+    const key = Array.from({ length: 250 }, (_, i) => `w${i}`).join('.');
+    expect(ex.publish(key, entry(key))).toBe(1);
+    expect(ex.publish('a.b', entry('a.b'))).toBe(0); // needs 200 words at least
   });
 
   test('closed subscribers are skipped', () => {

@@ -271,6 +271,25 @@ describe('STOMP over TCP', () => {
     await peer.closed;
   });
 
+  it('a hostile wildcard SUBSCRIBE does not stall publishing or /health', async () => {
+    const port = await broker();
+    const { peer: mallory } = await connect(port);
+    // 400 `#` words (807 bytes): a naive matcher does k^4 work per SEND.
+    const hostile = `/topic/${Array.from({ length: 400 }, () => '#').join('.')}.x`;
+    mallory.send('SUBSCRIBE', { destination: hostile, id: 'evil', receipt: 'sub' });
+    await mallory.expect('RECEIPT');
+    const { peer: alice } = await connect(port);
+    alice.send('SUBSCRIBE', { destination: '/topic/room.*.x', id: 'room', receipt: 'sub' });
+    await alice.expect('RECEIPT');
+    const { peer: bob } = await connect(port);
+    for (let i = 0; i < 20; i++) bob.send('SEND', { destination: `/topic/room.${i}.x`, receipt: `r${i}` }, `m${i}`);
+    for (let i = 0; i < 20; i++) expect((await bob.expect('RECEIPT')).headers['receipt-id']).toBe(`r${i}`);
+    for (let i = 0; i < 20; i++) expect((await alice.expect('MESSAGE')).headers.destination).toBe(`/topic/room.${i}.x`);
+    for (let i = 0; i < 20; i++) await mallory.expect('MESSAGE'); // the pattern does match: delivered, not dropped
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).toBe(200);
+  });
+
   it('cuts off a slow consumer instead of buffering without bound', async () => {
     const port = await broker({ limits: { maxPendingBytes: 256 * 1024 } });
     const { peer: slow } = await connect(port);
