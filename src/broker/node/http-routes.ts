@@ -132,6 +132,37 @@ export function createHttpRoutes(config: HttpRoutesConfig): HttpRoutes {
     return SOCKJS_SEGMENTS[segment] ?? 'unknown';
   };
 
+  /**
+   * sockjs reads a request body whole into memory, so every body is counted
+   * as it streams (a `Content-Length` can be absent or lie with chunked
+   * encoding): past `limit` bytes the client gets 413 and the connection is
+   * closed. Returns false when refused up front.
+   */
+  const limitBody = (req: IncomingMessage, res: ServerResponse, limit: number): boolean => {
+    const refuse = () => {
+      res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      res.end('Payload too large for this broker\n', () => req.socket.destroy());
+    };
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      refuse();
+      req.resume();
+      return false;
+    }
+    let seen = 0;
+    const count = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen <= limit) return;
+      // Nothing more reaches sockjs; the request is answered here.
+      req.removeAllListeners('data');
+      req.removeAllListeners('end');
+      req.on('data', () => undefined);
+      if (!res.headersSent) refuse();
+      else req.socket.destroy();
+    };
+    req.on('data', count);
+    return true;
+  };
+
   const refuseHttp = (res: ServerResponse, status: number, message: string) => {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     res.end(`${message}\n`);
@@ -207,11 +238,12 @@ export function createHttpRoutes(config: HttpRoutesConfig): HttpRoutes {
           return true;
         }
         const t = sockjsTransportOf(p);
-        // sockjs reads a whole upstream POST into memory: refuse oversize ones up front.
-        if (t === 'upstream' && Number(req.headers['content-length'] ?? 0) > inboundLimit(config.maxFrameSize) * 2) {
-          refuseHttp(res, 413, 'Payload too large for this broker');
+        // sockjs-client 1.x never calls it, and the sockjs server reads its body whole.
+        if (p === '/sockjs/chunking_test') {
+          refuseHttp(res, 404, 'Not Found');
           return true;
         }
+        if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && !limitBody(req, res, inboundLimit(config.maxFrameSize) * 2)) return true;
         if (t !== null && t !== 'upstream' && (t === 'unknown' || !transports.has(t))) {
           holdThenRefuse(req, res);
           return true;

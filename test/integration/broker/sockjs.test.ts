@@ -124,6 +124,42 @@ describe('STOMP over SockJS', () => {
     expect(box.messages).toHaveLength(1);
   });
 
+  it('counts every SockJS request body as it streams: 413 past the limit, chunked or not; chunking_test refused', async () => {
+    const { port, sockjs } = await start({ limits: { maxFrameSize: 16 * 1024 } });
+    // A live session, so the upstream path is one sockjs would accept.
+    const c = await connectClient(sockjs, { sockjsTransports: ['xhr-polling'] });
+    clients.push(c);
+    const chunked = (path: string, megabytes: number) =>
+      new Promise<{ status: number; sent: number }>((resolve, reject) => {
+        let sent = 0;
+        const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' } }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, sent });
+        });
+        req.on('error', (err) => (sent > 0 ? resolve({ status: 0, sent }) : reject(err)));
+        const chunk = Buffer.alloc(64 * 1024, 'a');
+        const pump = () => {
+          while (sent < megabytes * 1024 * 1024) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          req.end();
+        };
+        pump();
+      });
+    const upstream = await chunked('/sockjs/000/nosuchsession/xhr_send', 64);
+    expect(upstream.status).toBe(413);
+    expect(upstream.sent).toBeLessThan(64 * 1024 * 1024); // cut off, not read to the end
+    expect(await status(port, '/sockjs/chunking_test', 'POST', { 'content-length': '0' })).toBe(404);
+    expect(await status(port, '/sockjs/000/x/xhr_send', 'POST', { 'content-length': String(10 * 1024 * 1024) })).toBe(413);
+    expect(await status(port, '/health', 'GET', {})).toBe(200);
+    // The live session is untouched.
+    const t = `/topic/${uniqueName('sj')}`;
+    const box = await mailbox(c, t);
+    await publishConfirmed(c, t, 'still here');
+    expect((await box.waitFor(1)).map((m) => m.body)).toEqual(['still here']);
+  });
+
   it('turns SockJS off entirely when asked', async () => {
     const { port, sockjs } = await start({ endpoints: { sockjs: false } });
     expect(await status(port, '/sockjs/info', 'GET', {})).toBe(404);
