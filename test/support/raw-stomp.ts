@@ -33,8 +33,8 @@ export interface RawStomp {
 }
 
 /** Open a raw TCP connection to the broker. */
-export async function rawStomp(port: number, host = '127.0.0.1'): Promise<RawStomp> {
-  const socket = connect({ port, host });
+export async function rawStomp(port: number, host = '127.0.0.1', localAddress?: string): Promise<RawStomp> {
+  const socket = connect({ port, host, ...(localAddress && { localAddress }) });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('error', reject);

@@ -109,16 +109,24 @@ export class Commands {
     const login = frame.headers['login'];
     const hook = conn.ctx.options.authenticate;
     if (!hook) return conn.accept(frame, login);
-    const result = hook(login, frame.headers['passcode'], {
-      transport: conn.sink.transport,
-      remoteAddress: conn.sink.remoteAddress,
-      headers: frame.headers,
-    });
-    const done = (r: AuthResult): void => {
-      if (!r.ok) throw new StompError('Bad CONNECT', r.message || `Access refused for user '${login ?? ''}'`);
-      conn.accept(frame, r.user);
+    const address = conn.sink.remoteAddress;
+    const { throttle, clock } = conn.ctx;
+    const check = (): Promise<void> | void => {
+      const result = hook(login, frame.headers['passcode'], { transport: conn.sink.transport, remoteAddress: address, headers: frame.headers });
+      const done = (r: AuthResult): void => {
+        if (!r.ok) {
+          throttle.failed(login, address);
+          throw new StompError('Bad CONNECT', r.message || `Access refused for user '${login ?? ''}'`);
+        }
+        throttle.succeeded(login);
+        conn.accept(frame, r.user);
+      };
+      return isPromise(result) ? result.then(done) : done(result);
     };
-    return isPromise(result) ? result.then(done) : done(result);
+    // Recent failures for this login or address space checks out (login-throttle.ts).
+    const wait = throttle.reserve(login, address);
+    if (wait <= 0) return check();
+    return new Promise<void>((resolve) => clock.setTimeout(resolve, wait)).then(check);
   }
 
   /** Run `then` once `destination` is allowed for `action`; ERROR `access_refused` otherwise. */

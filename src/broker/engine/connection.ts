@@ -23,6 +23,7 @@
  */
 import type { BrokerLimits, ConnectionSink, EngineConnection, EngineOptions } from './types.js';
 import { type Frame, type StompVersion, StompError, utf8 } from './frame.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { FrameParser } from './parser.js';
 import { HEARTBEAT, encodeFrame } from './serializer.js';
 import type { Router } from './router.js';
@@ -40,6 +41,7 @@ export interface EngineContext {
   readonly clock: NonNullable<EngineOptions['clock']>;
   readonly counters: { framesIn: number; framesOut: number };
   readonly connections: Set<Connection>;
+  readonly throttle: LoginThrottle;
   nextSession(): string;
 }
 

@@ -24,6 +24,7 @@ import { Router } from './router.js';
 import { createMemoryStore } from './memory-store.js';
 import { collectStats } from './stats.js';
 import { HEARTBEAT_FLOORS } from './negotiation.js';
+import { createLoginThrottle } from './login-throttle.js';
 
 export type * from './types.js';
 export { createMemoryStore } from './memory-store.js';
@@ -32,6 +33,7 @@ export { encodeFrame, HEARTBEAT } from './serializer.js';
 export { type Frame, type StompVersion, StompError } from './frame.js';
 export { topicMatches } from './topic.js';
 export { HEARTBEAT_FLOORS } from './negotiation.js';
+export type { LoginThrottleOptions } from './login-throttle.js';
 
 /** Defaults of {@link BrokerLimits}. */
 export const DEFAULT_LIMITS: Readonly<BrokerLimits> = Object.freeze({
@@ -83,6 +85,7 @@ class Engine implements BrokerEngine {
       },
       counters: { framesIn: 0, framesOut: 0 },
       connections: new Set(),
+      throttle: createLoginThrottle(clock, options.loginThrottle),
       nextSession: () => `session-${this.nonce}-${++this.sessions}`,
     };
   }

@@ -6,6 +6,9 @@
  * The engine never touches a socket, a file or a timer it was not given, so
  * the very same engine runs in Node and in a browser.
  */
+import type { LoginThrottleOptions } from './login-throttle.js';
+
+export type { LoginThrottleOptions };
 
 /** How a client reached the broker. Reported in stats and to auth hooks. */
 export type TransportKind = 'websocket' | 'sockjs' | 'tcp' | 'memory';
@@ -172,6 +175,8 @@ export interface EngineOptions {
   heartbeatGrace?: number;
   /** A connection that has not sent CONNECT within this many ms gets ERROR and is closed. Default 30000; 0 = never. */
   connectTimeout?: number;
+  /** How failed logins slow further checks of the same login or address (see login-throttle.ts). */
+  loginThrottle?: LoginThrottleOptions;
   /** Called for diagnostics (never for normal traffic). */
   log?: (message: string) => void;
 }

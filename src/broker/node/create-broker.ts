@@ -12,6 +12,7 @@ import type {
   BrokerEngine,
   BrokerLimits,
   BrokerStats,
+  LoginThrottleOptions,
   MessageStore,
 } from '../engine/types.js';
 import { createFileStore } from './file-store.js';
@@ -42,6 +43,8 @@ export interface BrokerOptions {
   /** Origins allowed on WebSocket and SockJS handshakes. Default: localhost, 127.0.0.1 and [::1] on any port. */
   allowOrigins?: readonly OriginRule[] | ((origin: string) => boolean);
   limits?: Partial<BrokerLimits>;
+  /** How failed logins slow further checks of the same login or address. Default: 100 ms doubling to 10 s. */
+  loginThrottle?: LoginThrottleOptions;
   /**
    * Heart-beat floors `[sx, sy]` ms: a client's own periods are granted down
    * to these (STOMP 1.2's max rule), as RabbitMQ grants what the client asks.
@@ -113,6 +116,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
     authorize: options.authorize,
     store,
     limits: options.limits,
+    loginThrottle: options.loginThrottle,
     heartbeat,
     serverName,
     log,

@@ -271,6 +271,30 @@ describe('STOMP over TCP', () => {
     await peer.closed;
   });
 
+  it('slows password guessing per login and address; a correct login from elsewhere is not held', async () => {
+    const port = await broker({ users: { alice: 'right', bob: 'right' } });
+    const order: string[] = [];
+    const attempt = async (login: string, passcode: string, from = '127.0.0.1') => {
+      const peer = await rawStomp(port, '127.0.0.1', from);
+      peers.push(peer);
+      peer.send('CONNECT', { 'accept-version': '1.2', host: '/', login, passcode });
+      return peer.next(30_000).then((f) => void order.push(`${login}/${passcode}: ${f.command}`));
+    };
+    // Guesses one after another: each failure doubles the wait before the next check (100, 200, 400 ms…).
+    for (let i = 0; i < 3; i++) await attempt('alice', `guess${i}`);
+    const guess = attempt('alice', 'guess3'); // held for 400 ms
+    await new Promise((r) => setTimeout(r, 20));
+    await attempt('bob', 'right', '127.0.0.2'); // another user, another address: answered at once
+    await guess;
+    expect(order).toEqual([
+      'alice/guess0: ERROR',
+      'alice/guess1: ERROR',
+      'alice/guess2: ERROR',
+      'bob/right: CONNECTED',
+      'alice/guess3: ERROR',
+    ]);
+  });
+
   it('a hostile wildcard SUBSCRIBE does not stall publishing or /health', async () => {
     const port = await broker();
     const { peer: mallory } = await connect(port);
