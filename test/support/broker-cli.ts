@@ -16,9 +16,15 @@ export interface Cli {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts the CLI with `args` (`--port 0` unless `args` names a port) and waits for its URLs. */
-export function startCli(args: string[]): Promise<Cli> {
-  const proc = spawn(process.execPath, [bin, ...(args.includes('--port') ? [] : ['--port', '0']), ...args], {
+/**
+ * Starts the CLI with `args` (`--port 0` unless `args` names a port) and waits
+ * for its URLs; `fileLimit` runs it under `ulimit -n`.
+ */
+export function startCli(args: string[], { fileLimit }: { fileLimit?: number } = {}): Promise<Cli> {
+  const argv = [bin, ...(args.includes('--port') ? [] : ['--port', '0']), ...args];
+  const [command, commandArgs] =
+    fileLimit === undefined ? [process.execPath, argv] : ['bash', ['-c', `ulimit -n ${fileLimit} && exec "$0" "$@"`, process.execPath, ...argv]];
+  const proc = spawn(command, commandArgs, {
     cwd: root,
     env: { ...process.env, STOMPKIT_BROKER_SOURCE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,10 +11,11 @@
  * while running. A deleted queue's log is removed from the directory.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessageStore, QueueDeclaration, StoredMessage, StoredQueue } from '../engine/types.js';
+import { createHandlePool } from './file-handles.js';
 import {
   encodeAppend,
   encodeCompacted,
@@ -32,7 +33,12 @@ export interface FileStoreOptions {
   log?: (message: string) => void;
   /** Called after each grouped write + fsync of one log (diagnostics, tests). */
   onSync?: (info: { queue: string; records: number }) => void;
+  /** Most log files open at once, however many queues there are. Default 128. */
+  maxOpenFiles?: number;
 }
+
+/** Logs written at once in one batch (each needs a descriptor while it is written). */
+const WRITE_CONCURRENCY = 32;
 
 interface Waiter {
   resolve: () => void;
@@ -43,7 +49,6 @@ interface Waiter {
 interface QueueLog {
   name: string;
   path: string;
-  fd: FileHandle;
   declarationJson: string;
   pending: Buffer[];
   waiters: Waiter[];
@@ -72,6 +77,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
   const compactMinBytes = options.compactMinBytes ?? 1024 * 1024;
   const log = options.log ?? (() => {});
   const logs = new Map<string, QueueLog>();
+  const handles = createHandlePool(Math.max(options.maxOpenFiles ?? 128, WRITE_CONCURRENCY));
   /** Logs being removed, by queue name: a declaration of the name waits, and so does `close()`. */
   const deletions = new Map<string, Promise<void>>();
   let flushing: Promise<void> | null = null;
@@ -92,13 +98,27 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
     locked = true;
   }
 
-  async function syncDir(): Promise<void> {
-    const d = await open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
+  /** The running directory fsync, and the one that callers arriving meanwhile share (one descriptor, however many new logs). */
+  let dirSync: Promise<void> | null = null;
+  let nextDirSync: Promise<void> | null = null;
+  function syncDir(): Promise<void> {
+    const once = async (): Promise<void> => {
+      const d = await open(dir, 'r');
+      try {
+        await d.sync();
+      } finally {
+        await d.close();
+      }
+    };
+    if (!dirSync) {
+      dirSync = once().finally(() => (dirSync = null));
+      return dirSync;
     }
+    nextDirSync ??= dirSync.catch(() => undefined).then(() => {
+      nextDirSync = null;
+      return syncDir();
+    });
+    return nextDirSync;
   }
 
   /** Rewrite a log with only its live content: new file, fsync, atomic rename. */
@@ -115,15 +135,14 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
     await syncDir();
   }
 
+  /** Registers a log; its file is opened only while written (file-handles.ts). */
   async function openLog(name: string, path: string, queue: StoredQueue, sizes: Map<number, number>, overhead: number): Promise<QueueLog> {
-    const fd = await open(path, 'a');
-    const { size } = await fd.stat();
+    const { size } = await stat(path);
     let liveBytes = 0;
     for (const s of sizes.values()) liveBytes += s;
     const entry: QueueLog = {
       name,
       path,
-      fd,
       declarationJson: JSON.stringify(queue.declaration),
       pending: [],
       waiters: [],
@@ -148,10 +167,10 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
     const data = await readFile(q.path);
     const replayed = replay(data);
     if (!replayed.queue) return;
-    await q.fd.close();
+    // The rename replaces the file: a handle to the old one must not be reused.
+    await handles.release(q.path);
     await writeCompacted(q.path, replayed.queue);
-    q.fd = await open(q.path, 'a');
-    q.fileBytes = (await q.fd.stat()).size;
+    q.fileBytes = (await stat(q.path)).size;
     q.overhead = replayed.overheadBytes;
     log(`file-store: compacted ${q.name}`);
   }
@@ -182,15 +201,18 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
     for (;;) {
       const batch = [...logs.values()].filter((q) => q.pending.length > 0);
       if (batch.length === 0) return;
-      await Promise.all(
-        batch.map((q) => {
-          const busy = flushOne(q);
-          q.busy = busy;
-          return busy.finally(() => {
-            if (q.busy === busy) q.busy = null;
-          });
-        }),
-      );
+      // A bounded number of logs at a time, so descriptors stay bounded too.
+      for (let i = 0; i < batch.length; i += WRITE_CONCURRENCY) {
+        await Promise.all(
+          batch.slice(i, i + WRITE_CONCURRENCY).map((q) => {
+            const busy = flushOne(q);
+            q.busy = busy;
+            return busy.finally(() => {
+              if (q.busy === busy) q.busy = null;
+            });
+          }),
+        );
+      }
     }
   }
 
@@ -202,8 +224,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
     q.pending = [];
     q.waiters = [];
     for (const w of waiters) w.resolve();
-    // A failed online compaction may have closed the handle already; the file goes either way.
-    await q.fd.close().catch(() => {});
+    await handles.release(q.path);
     await rm(q.path, { force: true });
     await rm(`${q.path}.compact`, { force: true });
     await syncDir();
@@ -217,8 +238,10 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
     try {
       let bytes = 0;
       for (const r of records) bytes += r.length;
-      await q.fd.writev(records);
-      await q.fd.datasync();
+      await handles.use(q.path, async (fd) => {
+        await fd.writev(records);
+        await fd.datasync();
+      });
       q.fileBytes += bytes;
       options.onSync?.({ queue: q.name, records: records.length });
       for (const w of waiters) w.resolve();
@@ -299,6 +322,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
       }
       const path = join(dir, fileNameFor(declaration.name));
       const queue: StoredQueue = { declaration, messages: [], nextOffset: 0 };
+      await handles.use(path, async () => undefined); // creates the file
       const q = await openLog(declaration.name, path, queue, new Map(), 0);
       q.overhead = encodeDeclare(declaration).length;
       // The new file's directory entry must be durable too.
@@ -365,7 +389,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
         else await new Promise((r) => setImmediate(r));
       }
       closed = true;
-      for (const q of logs.values()) await q.fd.close();
+      await handles.closeAll();
       logs.clear();
       if (locked) {
         try {

@@ -37,7 +37,7 @@ test('the engine answers a wrong passcode after the penalty; a correct login els
   const clock = new ManualClock();
   const e = await engine({
     clock,
-    authenticate: (login, passcode) => (passcode === 'right' ? { ok: true, user: login } : { ok: false }),
+    authenticate: (login, passcode) => (passcode === 'right' ? { ok: true as const, user: login ?? '' } : { ok: false as const, message: '' }),
     loginThrottle: { baseDelay: 1000 },
   });
   const first = new FakeClient(e);

@@ -221,6 +221,37 @@ describe('persistence', () => {
     }
   }, 120_000);
 
+  it('holds a bounded number of files: 3,000 durable queues under ulimit -n 256, then a restart', async () => {
+    const count = Number(process.env.STOMPKIT_QUEUES ?? 3000);
+    const first = await startCli(['--data-dir', dataDir], { fileLimit: 256 });
+    const prefix = uniqueName('many');
+    try {
+      const { peer } = await rawConnect(first.port);
+      for (let i = 0; i < count; i++) peer.send('SEND', { destination: `/queue/${prefix}.${i}`, ...DURABLE, receipt: `r${i}` }, `m${i}`);
+      for (let i = 0; i < count; i++) {
+        const f = await peer.next(60_000);
+        if (f.command !== 'RECEIPT') throw new Error(`${f.command} ${f.headers.message ?? ''} ${new TextDecoder().decode(f.body)}`);
+      }
+      // New connections and /health still work (no descriptor left for them before).
+      await rawConnect(first.port);
+      expect((await fetch(`http://127.0.0.1:${first.port}/health`)).status).toBe(200);
+    } finally {
+      first.proc.kill('SIGTERM');
+      await first.exited;
+    }
+    const second = await startCli(['--data-dir', dataDir], { fileLimit: 256 });
+    try {
+      const { peer } = await rawConnect(second.port);
+      for (const i of [0, Math.floor(count / 2), count - 1]) {
+        peer.send('SUBSCRIBE', { destination: `/queue/${prefix}.${i}`, id: `s${i}`, ...DURABLE });
+        expect(new TextDecoder().decode((await peer.expect('MESSAGE', 10_000)).body)).toBe(`m${i}`);
+      }
+    } finally {
+      second.proc.kill('SIGTERM');
+      await second.exited;
+    }
+  }, 120_000);
+
   it('closes cleanly on SIGTERM with storage flushed, and prints what it serves', async () => {
     const cli = await startCli(['--data-dir', dataDir]);
     expect(cli.output()).toMatch(/WebSocket\s+ws:\/\/127\.0\.0\.1:\d+\/ws/);
