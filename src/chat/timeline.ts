@@ -63,7 +63,20 @@ export class RoomDraft {
 
   /** Fold one stream event; returns a reason if it is not allowed. */
   apply({ event, author, offset }: RoomEnvelope): string | null {
-    if (this.seen.has(event.id)) return null; // a resend or a replay: shows once
+    const seenAt = this.seen.get(event.id);
+    if (seenAt !== undefined) {
+      // A resend or a replay shows once, at its first copy in the stream:
+      // copies can arrive late-first (a follower resumed from `last`, then an
+      // older page), and the place must not depend on that.
+      const record = this.records.get(event.id);
+      if (offset < seenAt && record) {
+        this.seen.set(event.id, offset);
+        this.records.set(event.id, { ...record, offset });
+        this.history.oldestOffset = Math.min(this.history.oldestOffset ?? offset, offset);
+        this.touched.add(event.id);
+      }
+      return null;
+    }
     this.seen.set(event.id, offset);
     const h = this.history;
     h.oldestOffset = h.oldestOffset === null ? offset : Math.min(h.oldestOffset, offset);

@@ -49,8 +49,12 @@ const RESERVED = ['receipt', 'transaction', 'destination', 'content-length'];
 /** A flush writes for at most this many ms before it lets the page run (long tasks stay under 50 ms). */
 const SLICE_MS = 8;
 
-/** Confirmations are persisted lazily (a confirmed entry resent after a crash is dropped by the receiver). */
-const LAZY_PERSIST_MS = 1000;
+/**
+ * Confirmations are persisted within this many ms, not one write per RECEIPT
+ * (a confirmed entry resent after a crash is dropped by the receiver); the
+ * session writes at once when the page is hidden or unloaded.
+ */
+const LAZY_PERSIST_MS = 250;
 
 /** A `send`/`retry` caller waiting: resolved with the receipt, rejected with an Error. */
 type Waiter = (outcome: Receipt | Error) => void;
@@ -74,6 +78,8 @@ export interface Outbox {
   getSnapshot(): readonly OutboxEntry[];
   /** One entry by id, without building a snapshot. */
   get(id: string): OutboxEntry | undefined;
+  /** Writes what is not yet persisted now (the page is being hidden or unloaded). */
+  persistNow(): void;
   /** Entries waiting or in flight. */
   readonly pending: number;
   /** Listeners hear once per burst of changes (a microtask later), not once per entry. */
@@ -413,6 +419,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     getSnapshot: () => (snapshot ??= Object.freeze([...entries.values()])),
     get: (id) => entries.get(id),
+    persistNow: () => {
+      if (persistQueued || lazyPersist !== undefined) persist();
+    },
     get pending() {
       return pendingCount;
     },

@@ -345,13 +345,17 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     // never idle or closed when they fire: retryNow() then only cuts a backoff wait short.
     const onVisibility = (): void => {
       if (doc?.visibilityState === 'visible') retryNow();
+      // A hidden page may be discarded or reloaded without another chance to write.
+      else outbox.persistNow();
     };
     win?.addEventListener?.('online', retryNow);
     win?.addEventListener?.('offline', onOffline);
+    win?.addEventListener?.('pagehide', outbox.persistNow);
     doc?.addEventListener?.('visibilitychange', onVisibility);
     releaseEnvironment = () => {
       win?.removeEventListener?.('online', retryNow);
       win?.removeEventListener?.('offline', onOffline);
+      win?.removeEventListener?.('pagehide', outbox.persistNow);
       doc?.removeEventListener?.('visibilitychange', onVisibility);
       releaseEnvironment = null;
     };

@@ -62,6 +62,17 @@ describe('ordering and dedupe', () => {
     expect(store.getState().timelines[ROOM]?.messages[0].offset).toBe(1);
   });
 
+  test('a resend shows at its first copy in the stream, even when a later copy arrived first', () => {
+    const { store } = setup();
+    // A follower resumed from `last` sees d1's resent copy (12) before a history page brings d2 (11) and d1's first copy (10).
+    store.receive(msg('d1', 'one', 'bob', 12));
+    store.flush();
+    store.receiveAll([msg('d2', 'two', 'bob', 11), msg('d1', 'one', 'bob', 10)]);
+    store.flush();
+    expect(texts(store)).toEqual(['one', 'two']);
+    expect(store.getState().timelines[ROOM]?.messages.map((m) => m.offset)).toEqual([10, 11]);
+  });
+
   test('unchanged messages keep their object identity; an unchanged room keeps its array', () => {
     const { store } = setup();
     store.receiveAll([msg('a', 'one', 'bob', 1), msg('b', 'two', 'bob', 2)]);

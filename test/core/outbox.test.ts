@@ -133,6 +133,29 @@ describe('Outbox', () => {
     }
   });
 
+  it('persists confirmations within a moment, and at once when asked (the page is hidden or unloaded)', async () => {
+    vi.useFakeTimers();
+    try {
+      const storage = memoryStorage();
+      const receipts = createReceipts();
+      const outbox = createOutbox({ storage, key: 'k', receipts, receiptTimeout: 0, newId: () => 'a' });
+      outbox.attach(recordingLink());
+      void outbox.add('/q', 'x');
+      await flushMicrotasks();
+      receipts.receipt('send:a:1');
+      expect(JSON.parse(storage.getItem('k')!)).toHaveLength(1); // not yet written
+      outbox.persistNow();
+      expect(storage.getItem('k')).toBeNull(); // a reload now would not resend it
+      void outbox.add('/q', 'y', { 'stompkit-id': 'b' });
+      await flushMicrotasks();
+      receipts.receipt('send:b:1');
+      vi.advanceTimersByTime(250);
+      expect(storage.getItem('k')).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('with write confirmation, a send is confirmed once written and asks for no receipt', async () => {
     const receipts = createReceipts();
     const outbox = createOutbox({ storage: memoryStorage(), key: 'k', receipts, receiptTimeout: 1000, confirmation: 'write', newId: () => 'w' });
