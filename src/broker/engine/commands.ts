@@ -171,7 +171,8 @@ export class Commands {
     // Issue 3: receivers can trust `user-id` because the broker stamps it. (RabbitMQ only checks
     // a `user-id` the sender set and passes it on; it adds none, so portable senders set it.)
     if (conn.user !== undefined) headers['user-id'] = conn.user;
-    return this.authorized('send', canonicalDestination(target, destination), () => {
+    const canonical = canonicalDestination(target, destination);
+    return this.authorized('send', canonical, () => this.declaring(target, canonical, () => {
       const replyTo = headers['reply-to'];
       if (replyTo !== undefined && replyTo.startsWith('/temp-queue/')) {
         headers['reply-to'] = `/reply-queue/${this.tempQueue(replyTo)}`;
@@ -183,7 +184,13 @@ export class Commands {
       } else {
         conn.receipt(frame.headers['receipt'], publish());
       }
-    });
+    }));
+  }
+
+  /** Run `then`, first asking for `configure` when `target` names a queue that does not exist yet. */
+  private declaring(target: Target, canonical: string, then: () => void): Promise<void> | void {
+    if (target.kind !== 'queue' || this.conn.ctx.router.find(target.name)) return then();
+    return this.authorized('configure', canonical, then);
   }
 
   /** Validate now (declaration), publish later (now or at COMMIT). */
@@ -261,7 +268,8 @@ export class Commands {
     const prefetch = prefetchHeader === undefined ? 0 : Number(prefetchHeader);
     const target = resolveDestination(destination);
     if (target.kind === 'temp') throw invalidDestination(destination, 'SUBSCRIBE');
-    return this.authorized('subscribe', canonicalDestination(target, destination), () => {
+    const canonical = canonicalDestination(target, destination);
+    return this.authorized('subscribe', canonical, () => this.declaring(target, canonical, () => {
       const sub = new Subscription(conn, id, destination, target, ack as AckMode, prefetch);
       const router = conn.ctx.router;
       if (target.kind === 'topic' && ack === 'auto') {
@@ -307,7 +315,7 @@ export class Commands {
       sub.source = queue;
       conn.receipt(frame.headers['receipt']);
       queue.subscribe(sub);
-    });
+    }));
   }
 
   private unsubscribe(frame: Frame): void {

@@ -56,7 +56,12 @@ export interface ConnectionInfo {
 }
 
 /** What a client is trying to do with a destination. */
-export type DestinationAction = 'subscribe' | 'send';
+/**
+ * What a frame does to a destination: `subscribe` (read), `send` (write), or
+ * `configure`: declare a queue or stream that does not exist yet (asked in
+ * addition to `send`/`subscribe` when a frame would create one).
+ */
+export type DestinationAction = 'subscribe' | 'send' | 'configure';
 
 export type AuthenticateHook = (
   login: string | undefined,

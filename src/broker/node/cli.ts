@@ -2,7 +2,7 @@
  * `stompkit-broker`: run the dev broker from the command line.
  *
  *   stompkit-broker [--host 127.0.0.1] [--port 7370] [--data-dir .stompkit/data]
- *                   [--memory] [--users users.json] [--allow-origin <origin>]…
+ *                   [--memory] [--users users.json] [--acl acl.json] [--allow-origin <origin>]…
  *                   [--max-frame-size <bytes>] [--heartbeat <ms,ms>] [--verbose]
  *
  * Open dev mode by default (any login, passcode ignored); `--users` takes a
@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { aclAuthorizer, readAcl } from './acl.js';
 import { createBroker, type BrokerOptions } from './create-broker.js';
 import { LOCAL_ORIGINS, type OriginRule } from './origin.js';
 
@@ -23,6 +24,10 @@ export const USAGE = `Usage: stompkit-broker [options]
   --data-dir <dir>         where durable queues and streams live (default .stompkit/data)
   --memory                 keep nothing on disk
   --users <file>           JSON object login -> passcode; logins are checked
+                           (and /stats asks for one of them)
+  --acl <file>             per-user permissions: JSON login (or "*") ->
+                           { configure, write, read } regular expressions over
+                           destinations, {login} expanded; others get nothing
   --allow-origin <origin>  also allow this browser origin (repeatable; '*' allows any)
   --max-frame-size <bytes> largest frame accepted (default 1048576)
   --heartbeat <ms,ms>      heart-beat floors offered in CONNECTED: the shortest
@@ -32,6 +37,9 @@ export const USAGE = `Usage: stompkit-broker [options]
   --verbose                log diagnostics
   -h, --help               show this help
 `;
+
+/** What `--acl` set up, for the start-up lines. */
+let aclSummary: string | null = null;
 
 /** Parse the command line into broker options; throws with a clear message on bad input. */
 export function parseCli(argv: string[]): { options: BrokerOptions; port: number; host: string } | 'help' {
@@ -43,6 +51,7 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
       'data-dir': { type: 'string', default: '.stompkit/data' },
       memory: { type: 'boolean', default: false },
       users: { type: 'string' },
+      acl: { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       'max-frame-size': { type: 'string' },
       heartbeat: { type: 'string' },
@@ -58,6 +67,11 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
   if (values.memory) options.memory = true;
   else options.dataDir = resolve(values['data-dir']);
   if (values.users !== undefined) options.users = readUsers(values.users);
+  if (values.acl !== undefined) {
+    const acl = readAcl(values.acl);
+    options.authorize = aclAuthorizer(acl);
+    aclSummary = `ACL from ${values.acl} (${Object.keys(acl).length} entries; anyone else gets nothing)`;
+  }
   const extra = values['allow-origin'] ?? [];
   if (extra.length > 0) options.allowOrigins = [...LOCAL_ORIGINS, ...(extra as OriginRule[])];
   if (values['max-frame-size'] !== undefined) {
@@ -130,6 +144,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
         `  HTTP       ${urls.http}/health ${urls.http}/stats ${urls.http}/stompkit.json`,
         `  storage    ${storage}`,
         `  auth       ${auth}`,
+        `  access     ${aclSummary ?? 'no --acl: every user may read, write and declare everything (dev mode)'}`,
         '',
       ].join('\n'),
     );

@@ -130,6 +130,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
     serverName,
     maxFrameSize: options.limits?.maxFrameSize ?? DEFAULT_LIMITS.maxFrameSize,
     log,
+    ...(options.users && { statsLogin: (login: string, passcode: string) => Object.hasOwn(options.users!, login) && options.users![login] === passcode }),
   });
 
   let started: Promise<void> | null = null;

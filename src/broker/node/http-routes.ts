@@ -10,6 +10,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import sockjs from 'sockjs';
 import type { BrokerEngine } from '../engine/types.js';
+import { createLoginThrottle } from '../engine/login-throttle.js';
+import { systemClock } from '../engine/index.js';
 import { serveSockJS, serveWebSocket } from './sinks.js';
 
 /** SockJS transports a client can use (names as in sockjs-client). */
@@ -39,6 +41,11 @@ export interface HttpRoutesConfig {
   /** The engine's frame size limit; bounds what a transport buffers before the engine sees it. */
   maxFrameSize: number;
   log: (message: string) => void;
+  /**
+   * Who may read `/stats` (it lists every destination, temp queues too):
+   * checks HTTP Basic credentials. Absent: open (dev mode).
+   */
+  statsLogin?: (login: string, passcode: string) => boolean;
 }
 
 export interface HttpRoutes {
@@ -163,6 +170,23 @@ export function createHttpRoutes(config: HttpRoutesConfig): HttpRoutes {
     return true;
   };
 
+  /** Guessing passwords here is slowed like on CONNECT (login-throttle.ts). */
+  const statsThrottle = createLoginThrottle(systemClock);
+  const stats = async (req: IncomingMessage, res: ServerResponse, check: (login: string, passcode: string) => boolean) => {
+    const credentials = basicCredentials(req);
+    const address = req.socket.remoteAddress;
+    const wait = statsThrottle.reserve(credentials?.login, address);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (credentials && check(credentials.login, credentials.passcode)) {
+      statsThrottle.succeeded(credentials.login);
+      json(req, res, engine.stats());
+      return;
+    }
+    if (credentials) statsThrottle.failed(credentials.login, address);
+    res.writeHead(401, { 'www-authenticate': 'Basic realm="stompkit broker", charset="UTF-8"', 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    res.end('Log in with a user of the broker\n');
+  };
+
   const refuseHttp = (res: ServerResponse, status: number, message: string) => {
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     res.end(`${message}\n`);
@@ -256,7 +280,8 @@ export function createHttpRoutes(config: HttpRoutesConfig): HttpRoutes {
         return true;
       }
       if (p === '/stats') {
-        json(req, res, engine.stats());
+        if (!config.statsLogin) json(req, res, engine.stats());
+        else void stats(req, res, config.statsLogin);
         return true;
       }
       if (p === '/stompkit.json') {
@@ -303,4 +328,13 @@ export function createHttpRoutes(config: HttpRoutesConfig): HttpRoutes {
       wss.close();
     },
   };
+}
+
+/** The HTTP Basic credentials of `req`, if it has any. */
+function basicCredentials(req: IncomingMessage): { login: string; passcode: string } | null {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(req.headers.authorization ?? '');
+  if (!m) return null;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? { login: decoded.slice(0, colon), passcode: decoded.slice(colon + 1) } : null;
 }

@@ -1,0 +1,87 @@
+/**
+ * `--acl` over real sockets: the broker CLI with users and the documented
+ * chat ACL (docs/chat-acl.json). What an adversarial user did before —
+ * read someone's private queue, subscribe to `/topic/#`, declare any queue,
+ * list every destination through `/stats` — is refused; the chat kit still
+ * creates rooms and chats under the same file.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createChatClient } from '../../../src/chat/index.js';
+import { waitForStatus } from '../../../src/testing/index.js';
+import { startCli, type Cli } from '../../support/broker-cli.js';
+import { rawConnect } from '../../support/raw-stomp.js';
+import { sessionPool } from '../core/helpers.js';
+
+let dir: string;
+let cli: Cli;
+const pool = sessionPool();
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'stompkit-acl-'));
+  await writeFile(join(dir, 'users.json'), JSON.stringify({ alice: 'a-pass', bob: 'b-pass' }));
+  cli = await startCli(['--memory', '--users', join(dir, 'users.json'), '--acl', join(__dirname, '../../../docs/chat-acl.json')]);
+});
+afterAll(async () => {
+  await pool.closeAll();
+  cli.proc.kill('SIGTERM');
+  await cli.exited;
+  await rm(dir, { recursive: true, force: true });
+});
+
+const refused = async (login: string, passcode: string, command: 'SEND' | 'SUBSCRIBE', destination: string, extra: Record<string, string> = {}) => {
+  const { peer } = await rawConnect(cli.port, { login, passcode });
+  peer.send(command, { destination, id: 's', receipt: 'r', ...extra });
+  const f = await peer.next(10_000);
+  peer.end();
+  return f.command === 'ERROR' ? f.headers.message : `${f.command} (allowed)`;
+};
+
+test('says at start what the ACL allows', () => {
+  expect(cli.output()).toMatch(/access\s+ACL from .*chat-acl\.json \(2 entries; anyone else gets nothing\)/);
+});
+
+test("another user's private queue, /topic/#, and declaring any queue are refused", async () => {
+  expect(await refused('alice', 'a-pass', 'SUBSCRIBE', '/queue/user.bob.inbox')).toBe('access_refused');
+  expect(await refused('alice', 'a-pass', 'SUBSCRIBE', '/topic/#')).toBe('access_refused');
+  expect(await refused('alice', 'a-pass', 'SUBSCRIBE', '/topic/chat.typing.*')).toBe('access_refused');
+  expect(await refused('alice', 'a-pass', 'SEND', '/queue/jobs')).toBe('access_refused');
+  // Only bob may create his inbox; then anyone may drop a message into it, which only bob reads.
+  expect(await refused('alice', 'a-pass', 'SEND', '/queue/user.bob.inbox', { durable: 'true', 'auto-delete': 'false' })).toBe('access_refused');
+  expect(await refused('bob', 'b-pass', 'SUBSCRIBE', '/queue/user.bob.inbox', { durable: 'true', 'auto-delete': 'false' })).toBe('RECEIPT (allowed)');
+  expect(await refused('alice', 'a-pass', 'SEND', '/queue/user.bob.inbox', { durable: 'true', 'auto-delete': 'false' })).toBe('RECEIPT (allowed)');
+});
+
+test('/stats asks for a user of the broker; /health stays open', async () => {
+  const base = `http://127.0.0.1:${cli.port}`;
+  expect((await fetch(`${base}/stats`)).status).toBe(401);
+  expect((await fetch(`${base}/stats`, { headers: { authorization: `Basic ${btoa('alice:wrong')}` } })).status).toBe(401);
+  const ok = await fetch(`${base}/stats`, { headers: { authorization: `Basic ${btoa('alice:a-pass')}` } });
+  expect(ok.status).toBe(200);
+  expect(await ok.json()).toHaveProperty('destinations');
+  expect((await fetch(`${base}/health`)).status).toBe(200);
+});
+
+test('the chat kit creates a room and chats under the documented ACL', async () => {
+  const url = `ws://127.0.0.1:${cli.port}/ws`;
+  const open = (login: string, passcode: string) => {
+    const session = pool.open({ wsUrl: url } as never, { url, connectHeaders: { login, passcode } });
+    const errors: unknown[] = [];
+    const chat = createChatClient(session, { userId: login, pageSize: 20, onError: (e) => errors.push(e) });
+    return { session, chat, errors };
+  };
+  const alice = open('alice', 'a-pass');
+  const bob = open('bob', 'b-pass');
+  await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
+  await alice.chat.createRoom('acl-room', 'ACL room');
+  bob.chat.openRoom('acl-room', { presence: false, typing: false });
+  await alice.chat.sendMessage('acl-room', 'allowed');
+  await vi.waitFor(() => {
+    bob.chat.store.flush();
+    expect(bob.chat.store.getState().timelines['acl-room']?.messages.map((m) => m.text)).toEqual(['allowed']);
+  });
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+  alice.chat.dispose();
+  bob.chat.dispose();
+});
