@@ -24,6 +24,7 @@
 import type { BrokerLimits, ConnectionSink, EngineConnection, EngineOptions } from './types.js';
 import { type Frame, type StompVersion, StompError, utf8 } from './frame.js';
 import type { LoginThrottle } from './login-throttle.js';
+import type { Flow, FlowConsumer, FlowPublisher } from './flow.js';
 import { FrameParser } from './parser.js';
 import { HEARTBEAT, encodeFrame } from './serializer.js';
 import type { Router } from './router.js';
@@ -42,12 +43,13 @@ export interface EngineContext {
   readonly counters: { framesIn: number; framesOut: number };
   readonly connections: Set<Connection>;
   readonly throttle: LoginThrottle;
+  readonly flow: Flow;
   nextSession(): string;
 }
 
 type Phase = 'new' | 'connecting' | 'connected' | 'closing' | 'closed';
 
-export class Connection implements EngineConnection, SubscriptionOwner {
+export class Connection implements EngineConnection, SubscriptionOwner, FlowPublisher, FlowConsumer {
   version: StompVersion = '1.2';
   session = '';
   user: string | undefined;
@@ -243,7 +245,8 @@ export class Connection implements EngineConnection, SubscriptionOwner {
     if (!this.isOpen && this.phase !== 'new') return;
     let pending: Promise<void> | void;
     try {
-      pending = this.commands.handle(frame);
+      // What this frame fans out is written on this connection's behalf (flow.ts).
+      pending = this.ctx.flow.publishing(this, () => this.commands.handle(frame));
     } catch (err) {
       this.fail(err, frame.headers['receipt']);
       return;
@@ -276,6 +279,25 @@ export class Connection implements EngineConnection, SubscriptionOwner {
     if (frame) this.ctx.counters.framesOut++;
     this.lastWritten = this.ctx.clock.now();
     this.push(bytes);
+    this.ctx.flow.wrote(this, this.sink.pendingBytes());
+  }
+
+  pauseReading(): void {
+    this.sink.pause?.();
+  }
+
+  resumeReading(): void {
+    this.sink.resume?.();
+  }
+
+  pendingBytes(): number {
+    return this.sink.pendingBytes();
+  }
+
+  /** It lagged and then made no progress at all while publishers waited on it. */
+  stalled(): void {
+    const ms = this.ctx.limits.consumerStallMs;
+    this.fail(new StompError('Slow consumer', `Stopped reading for over ${ms} ms while publishers waited; closing`), undefined);
   }
 
   /**

@@ -25,6 +25,7 @@ import { createMemoryStore } from './memory-store.js';
 import { collectStats } from './stats.js';
 import { HEARTBEAT_FLOORS } from './negotiation.js';
 import { createLoginThrottle } from './login-throttle.js';
+import { Flow } from './flow.js';
 
 export type * from './types.js';
 export { createMemoryStore } from './memory-store.js';
@@ -42,6 +43,7 @@ export const DEFAULT_LIMITS: Readonly<BrokerLimits> = Object.freeze({
   maxHeaderLength: 8 * 1024,
   maxSubscriptionsPerConnection: 256,
   maxPendingBytes: 8 * 1024 * 1024,
+  consumerStallMs: 10_000,
 });
 
 /** The host's timers, read at call time so test fakes installed later still apply. */
@@ -70,9 +72,10 @@ class Engine implements BrokerEngine {
     this.store = options.store ?? createMemoryStore();
     const clock = options.clock ?? systemClock;
     const router = new Router(this.store, log, () => clock.now());
+    const limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.ctx = {
       router,
-      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      limits,
       clock,
       options: {
         serverName: options.serverName ?? `stompkit/${VERSION}`,
@@ -86,6 +89,11 @@ class Engine implements BrokerEngine {
       counters: { framesIn: 0, framesOut: 0 },
       connections: new Set(),
       throttle: createLoginThrottle(clock, options.loginThrottle),
+      flow: new Flow(clock, {
+        highWater: limits.maxPendingBytes / 4,
+        lowWater: limits.maxPendingBytes / 16,
+        stallMs: limits.consumerStallMs,
+      }),
       nextSession: () => `session-${this.nonce}-${++this.sessions}`,
     };
   }
@@ -113,6 +121,7 @@ class Engine implements BrokerEngine {
   async close(): Promise<void> {
     if (this.sweep !== undefined) this.ctx.clock.clearInterval(this.sweep);
     this.sweep = undefined;
+    this.ctx.flow.close();
     for (const conn of [...this.ctx.connections]) {
       conn.sink.close();
       conn.closed();

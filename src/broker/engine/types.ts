@@ -32,6 +32,10 @@ export interface ConnectionSink {
   pendingBytes(): number;
   /** Close the channel after what was written has been flushed. */
   close(): void;
+  /** Stop reading from the peer (its consumers lag); optional: without it a publisher is not slowed. */
+  pause?(): void;
+  /** Read from the peer again. */
+  resume?(): void;
 }
 
 /** What the engine gives back to the host for one connection. */
@@ -90,8 +94,15 @@ export interface BrokerLimits {
   maxHeaderLength: number;
   /** Most live subscriptions per connection. Default 256. */
   maxSubscriptionsPerConnection: number;
-  /** Pending outbound bytes before a slow consumer is cut off. Default 8 MiB. */
+  /**
+   * Pending outbound bytes before a consumer is cut off. Default 8 MiB.
+   * Publishers feeding a consumer are paused from a quarter of it and read
+   * again under a sixteenth (flow.ts), so a consumer that reads reaches it
+   * only when fed by publishers the broker cannot slow.
+   */
   maxPendingBytes: number;
+  /** A lagging consumer that makes no progress for this many ms while publishers wait on it is cut off. Default 10000. */
+  consumerStallMs: number;
 }
 
 /** A message as kept by a queue or stream, and as persisted. */

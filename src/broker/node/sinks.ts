@@ -57,6 +57,9 @@ export function serveWebSocket(engine: BrokerEngine, ws: WebSocket, remoteAddres
       ws.send(data, { binary: !isTextFrame(data) });
     },
     pendingBytes: () => ws.bufferedAmount,
+    // Flow control: `ws` stops reading its socket while paused.
+    pause: () => ws.pause(),
+    resume: () => ws.resume(),
     close() {
       if (!open) return;
       open = false;
@@ -156,6 +159,8 @@ export function serveTcp(engine: BrokerEngine, socket: Socket, firstBytes: Buffe
       socket.write(data);
     },
     pendingBytes: () => socket.writableLength,
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
     close() {
       if (!open) return;
       open = false;

@@ -314,8 +314,44 @@ describe('STOMP over TCP', () => {
     expect(health.status).toBe(200);
   });
 
+  it('slows a publisher to its slowest reading consumer instead of cutting that consumer; cuts one that stopped reading', async () => {
+    const port = await broker({ limits: { maxPendingBytes: 1024 * 1024, consumerStallMs: 1000 } });
+    const { peer: slow } = await connect(port);
+    slow.send('SUBSCRIBE', { destination: '/topic/flood', id: '1', receipt: 'r' });
+    await slow.expect('RECEIPT');
+    const { peer: stuck } = await connect(port);
+    stuck.send('SUBSCRIBE', { destination: '/topic/flood', id: '1', receipt: 'r' });
+    await stuck.expect('RECEIPT');
+    stuck.socket.pause(); // never reads again
+    // The slow one reads, a little at a time.
+    const reading = setInterval(() => {
+      slow.socket.resume();
+      setTimeout(() => slow.socket.pause(), 3);
+    }, 20);
+    const { peer: publisher } = await connect(port);
+    const count = 4000;
+    const body = 'x'.repeat(1024); // 4 MiB in all: four times what a consumer may hold
+    for (let i = 0; i < count; i++) publisher.send('SEND', { destination: '/topic/flood', ...(i === count - 1 && { receipt: 'last' }) }, body);
+    try {
+      let got = 0;
+      while (got < count) {
+        const f = await slow.next(30_000);
+        if (f.command !== 'MESSAGE') throw new Error(`slow consumer got ${f.command} ${f.headers.message ?? ''}`);
+        got++;
+      }
+      expect((await publisher.expect('RECEIPT', 30_000)).headers['receipt-id']).toBe('last');
+      // Cut: it stopped reading while the publisher waited on it.
+      stuck.socket.resume();
+      await stuck.closed;
+      expect(stuck.buffered().at(-1)?.headers.message).toBe('Slow consumer');
+    } finally {
+      clearInterval(reading);
+      slow.socket.resume();
+    }
+  });
+
   it('cuts off a slow consumer instead of buffering without bound', async () => {
-    const port = await broker({ limits: { maxPendingBytes: 256 * 1024 } });
+    const port = await broker({ limits: { maxPendingBytes: 256 * 1024, consumerStallMs: 1000 } });
     const { peer: slow } = await connect(port);
     slow.send('SUBSCRIBE', { destination: '/topic/flood', id: '1', receipt: 'r' });
     await slow.expect('RECEIPT');
