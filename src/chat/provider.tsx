@@ -40,6 +40,7 @@ export function ChatProvider({ children, fallback = null, store: givenStore, onE
   // One store per session (and options that shape it), kept across StrictMode remounts.
   const store = useMemo(
     () => givenStore ?? createChatStore({ typingTtl, maxClosedRoomMessages, onError: (error) => errorRef.current?.(error) }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new session starts a new store
     [givenStore, session, typingTtl, maxClosedRoomMessages, errorRef],
   );
   const [client, setClient] = useState<ChatClient | null>(null);

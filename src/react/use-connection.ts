@@ -36,6 +36,7 @@ export function useConnectionState<T>(select?: (state: SessionState) => T): Sess
   const session = useStompSession();
   const subscribe = useCallback((listener: () => void) => session.subscribe(listener), [session]);
   // Cache per session: the selection is recomputed only for a new snapshot or a new selector.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const cache = useMemo((): { state?: SessionState; select?: unknown; value?: unknown } => ({}), [session]);
   const read = (): SessionState | T => {
     const state = session.getSnapshot();

@@ -124,6 +124,8 @@ export function useSubscription<T>(
         if (held.current === mine) held.current = null;
       }, 0);
     };
+    // `key` stands for destination and headers by value: an equal inline object must not resubscribe.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session, key, active, store]);
 
   const value = useSyncExternalStore(store.subscribe, store.get, store.get);

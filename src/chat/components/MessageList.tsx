@@ -60,6 +60,7 @@ export function MessageListView(props: MessageListViewProps) {
   // The user's own new message brings the log to the bottom, wherever they were.
   const stick = last !== undefined && last.id !== log.lastKey && currentUserId !== undefined && last.authorId === currentUserId;
   // `version` is the log saying "render again": the rows it wants changed.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const range = useMemo(() => log.range(keys, stick), [log, keys, stick, version]);
   const scroller = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => (scroller.current ? log.attachScroller(scroller.current) : undefined), [log]);

@@ -17,6 +17,7 @@ export function useCountdown(target: number | null, now: () => number = Date.now
     }, 1000);
     return () => clearInterval(timer);
     // `compute` reads only `target` and `now`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [target, now]);
   return seconds;
 }
