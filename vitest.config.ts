@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
-    exclude: ['test/browser/**', 'test/interop/**', 'node_modules/**'], // interop: RabbitMQ only, `npm run test:interop`
+    exclude: ['test/browser/**', 'test/interop/**', 'test/consumers/**', 'node_modules/**'], // interop: RabbitMQ only, `npm run test:interop`; consumers: the packed package, `npm run test:consumers`
     environment: 'node',
     globals: true,
     setupFiles: ['test/setup.ts'],
