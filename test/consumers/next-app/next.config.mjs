@@ -1,0 +1,2 @@
+// Nothing special: stompkit needs no transpilePackages and no webpack tweaks.
+export default {};
