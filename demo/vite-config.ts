@@ -38,8 +38,18 @@ export function demoViteConfig(options: DemoConfigOptions = {}): UserConfig {
   };
   if (passcode !== undefined) env.VITE_STOMPKIT_PASSCODE = passcode;
   if (vhost !== undefined) env.VITE_STOMPKIT_VHOST = vhost;
+  const source = (path: string) => resolve(here, '../src', path);
   return {
     root: here,
+    // The demo imports the package by its public entry points only, served from source (HMR included).
+    resolve: {
+      alias: [
+        { find: /^stompkit$/, replacement: source('react/index.ts') },
+        { find: /^stompkit\/core$/, replacement: source('core/index.ts') },
+        { find: /^stompkit\/chat$/, replacement: source('chat/index.ts') },
+        { find: /^stompkit\/styles\.css$/, replacement: source('chat/styles.css') },
+      ],
+    },
     envDir: false,
     logLevel: 'warn',
     plugins: [

@@ -1,7 +1,4 @@
-import { Composer } from '../../src/chat/components/Composer';
-import { MessageList } from '../../src/chat/components/MessageList';
-import { TypingIndicator } from '../../src/chat/components/TypingIndicator';
-import { useMessages, useRoom } from '../../src/chat/hooks';
+import { Composer, MessageList, TypingIndicator, useMessages, useRoom } from 'stompkit/chat';
 
 export interface ConversationProps {
   roomId: string;

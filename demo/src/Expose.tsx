@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
-import { useStompSession } from '../../src/react/index';
-import type { StompSession } from '../../src/core/types';
+import { useStompSession } from 'stompkit';
+import type { StompSession } from 'stompkit/core';
 
 declare global {
   interface Window {

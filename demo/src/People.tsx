@@ -1,4 +1,4 @@
-import { PresenceList } from '../../src/chat/components/PresenceList';
+import { PresenceList } from 'stompkit/chat';
 
 /** Who is in the open room (from presence heartbeats). */
 export function People({ roomId }: { roomId: string }) {

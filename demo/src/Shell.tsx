@@ -1,7 +1,7 @@
 import { useState, type ReactNode } from 'react';
-import { localStorageAdapter } from '../../src/core/index';
-import { ConnectionBanner } from '../../src/chat/components/ConnectionBanner';
-import { StompProvider } from '../../src/react/index';
+import { StompProvider } from 'stompkit';
+import { ConnectionBanner } from 'stompkit/chat';
+import { localStorageAdapter } from 'stompkit/core';
 import type { DemoConfig } from './config';
 import { ExposeSession } from './Expose';
 import type { Theme } from './preferences';

@@ -1,4 +1,4 @@
-import { RoomList } from '../../src/chat/components/RoomList';
+import { RoomList } from 'stompkit/chat';
 import { CreateRoom } from './CreateRoom';
 
 export interface SidebarProps {

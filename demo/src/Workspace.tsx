@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
-import { ChatProvider } from '../../src/chat/provider';
-import { useChat, useRooms } from '../../src/chat/hooks';
-import { useConnectionState } from '../../src/react/index';
+import { useConnectionState } from 'stompkit';
+import { ChatProvider, useChat, useRooms } from 'stompkit/chat';
 import { Conversation } from './Conversation';
 import { People } from './People';
 import { Sidebar } from './Sidebar';

@@ -1,4 +1,4 @@
-import type { Endpoints } from '../../src/core/types';
+import type { Endpoints } from 'stompkit/core';
 
 /**
  * Where the demo connects. By default the dev broker the Vite plugin mounts

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import '../../src/chat/styles.css';
+import 'stompkit/styles.css';
 import './demo.css';
 
 const root = document.getElementById('root');

@@ -105,5 +105,5 @@ export {
 export type { MessageActions, RoomHandle, TypingHandle } from './hooks';
 
 // ---------------------------------------------------------------------------
-// Components (engineer F): export them below this line.
+// Components.
 export * from './components/index';
