@@ -64,6 +64,8 @@ export class Connection implements EngineConnection, SubscriptionOwner, FlowPubl
   /** Body bytes held in `inbox` while an async hook runs; bounded by `maxPendingBytes`. */
   private inboxBytes = 0;
   private busy = false;
+  /** Flow control stopped reading it: its heart-beats cannot arrive, so they are not expected. */
+  private readingPaused = false;
   private receiptTail: Promise<void> | null = null;
   private lastReceived: number;
   private lastWritten: number;
@@ -283,10 +285,14 @@ export class Connection implements EngineConnection, SubscriptionOwner, FlowPubl
   }
 
   pauseReading(): void {
+    this.readingPaused = true;
     this.sink.pause?.();
   }
 
   resumeReading(): void {
+    this.readingPaused = false;
+    // Its silence was ours: the heart-beat clock starts again now.
+    this.lastReceived = this.ctx.clock.now();
     this.sink.resume?.();
   }
 
@@ -338,7 +344,7 @@ export class Connection implements EngineConnection, SubscriptionOwner, FlowPubl
       this.timers.push(
         clock.setInterval(
           () => {
-            if (clock.now() - this.lastReceived > allowed) {
+            if (!this.readingPaused && clock.now() - this.lastReceived > allowed) {
               this.fail(new StompError('Heart-beat timeout', `No data from the client for over ${allowed} ms`), undefined);
             }
           },

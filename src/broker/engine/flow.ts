@@ -88,14 +88,22 @@ export class Flow {
 
   private check(): void {
     const now = this.clock.now();
+    const waitedOn = new Set<FlowConsumer>();
+    for (const waits of this.waits.values()) for (const consumer of waits) waitedOn.add(consumer);
     for (const [consumer, lag] of this.lags) {
       const pending = consumer.isOpen ? consumer.pendingBytes() : 0;
-      if (!consumer.isOpen || pending <= this.limits.lowWater) this.lags.delete(consumer);
-      else if (pending < lag.pending) this.lags.set(consumer, { pending, since: now });
-      else if (now - lag.since > this.limits.stallMs) {
+      if (!consumer.isOpen || pending <= this.limits.lowWater) {
+        this.lags.delete(consumer);
+        continue;
+      }
+      // Progress is any drop since the last look, however large the backlog grew meanwhile.
+      if (pending < lag.pending) lag.since = now;
+      lag.pending = pending;
+      // Cut only a consumer someone is waiting on.
+      if (waitedOn.has(consumer) && now - lag.since > this.limits.stallMs) {
         this.lags.delete(consumer);
         consumer.stalled();
-      }
+      } else if (!waitedOn.has(consumer)) lag.since = now;
     }
     for (const [publisher, waits] of this.waits) {
       for (const consumer of waits) if (!this.lags.has(consumer)) waits.delete(consumer);

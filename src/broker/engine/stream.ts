@@ -128,12 +128,13 @@ export class StreamQueue implements AckSource {
     const waiting = { entry: visible, state: 'pending' as 'pending' | 'ok' | 'failed' };
     this.unstored.push(waiting);
     const stored = this.store.append(this.declaration.name, entry.stored);
+    // Retention is judged by the engine's clock at append (stores answer within moments).
     const settle = (state: 'ok' | 'failed') => () => {
       waiting.state = state;
       // Stores answer in order; should one not, later messages still wait for earlier ones.
       while (this.unstored.length > 0 && this.unstored[0]!.state !== 'pending') {
         const head = this.unstored.shift()!;
-        if (head.state === 'ok') this.reveal(head.entry, Date.now());
+        if (head.state === 'ok') this.reveal(head.entry, now);
         else this.visibleEnd = Math.max(this.visibleEnd, head.entry.offset + 1);
       }
     };

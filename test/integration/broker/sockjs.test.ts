@@ -75,7 +75,7 @@ describe('STOMP over SockJS', () => {
   });
 
   it('cuts off a SockJS peer that stops polling once its queued bytes pass the limit', async () => {
-    const { port } = await start({ limits: { maxPendingBytes: 256 * 1024 } });
+    const { port } = await start({ limits: { maxPendingBytes: 256 * 1024, consumerStallMs: 1000 } });
     const session = `/sockjs/000/${uniqueName('s').replace('.', '')}`;
     const post = (path: string, body = '') =>
       new Promise<string>((resolve, reject) => {
