@@ -52,7 +52,8 @@ export function classifyError(info: ErrorFrameInfo, connected: boolean): Session
   const body = info.body.trim();
   // Some brokers repeat the header at the start of the body.
   const text = !body ? info.message : body.startsWith(info.message) ? body : `${info.message}: ${body}`;
-  const kind = !connected && AUTH_ERROR.test(`${info.message}\n${info.body}`) ? 'auth' : 'protocol';
+  // A broker's own failure (e.g. an auth service that threw) is worth retrying, whatever its text says.
+  const kind = !connected && !/internal error/i.test(info.message) && AUTH_ERROR.test(`${info.message}\n${info.body}`) ? 'auth' : 'protocol';
   return { kind, message: text || 'ERROR frame without message' };
 }
 
@@ -91,18 +92,30 @@ export interface Connection {
   disconnect(timeoutMs: number): Promise<void>;
 }
 
-/** Whether a blob Worker can run here (absent in Node, refused by a strict CSP): stompjs's worker ticker needs one. */
+/**
+ * Whether a blob Worker runs here (absent in Node; a CSP may refuse it by
+ * throwing or, per spec, by an error event later): stompjs's worker ticker
+ * needs one. Proven by a message from a probe worker; until then, and if it
+ * fails, heart-beats use intervals.
+ */
 let workerTicks: boolean | undefined;
 function canTickInWorker(): boolean {
-  if (workerTicks === undefined) {
-    try {
-      new Worker(URL.createObjectURL(new Blob([''], { type: 'text/javascript' }))).terminate();
-      workerTicks = true;
-    } catch {
-      workerTicks = false;
-    }
+  if (workerTicks !== undefined || typeof Worker !== 'function') return workerTicks ?? false;
+  workerTicks = false;
+  try {
+    const url = URL.createObjectURL(new Blob(['postMessage(1)'], { type: 'text/javascript' }));
+    const probe = new Worker(url);
+    const done = (works: boolean) => () => {
+      workerTicks = works;
+      probe.terminate();
+      URL.revokeObjectURL(url);
+    };
+    probe.onmessage = done(true);
+    probe.onerror = done(false);
+  } catch {
+    // refused outright
   }
-  return workerTicks;
+  return false;
 }
 
 /**
@@ -116,6 +129,8 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
   let isConnected = false;
   /** stompjs took the socket (from then on it closes it). */
   let taken = false;
+  /** We are dropping the socket: the close stompjs reports then is ours, not the peer's. */
+  let dropping = false;
   /** Subscription ids this connection has UNSUBSCRIBEd (see isStaleSubscriptionError). */
   const ended = new Set<string>();
   /** Receipt ids written and not yet answered, oldest first (a Set keeps insertion order). */
@@ -123,7 +138,7 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
   let code: number | undefined;
   const log = config.debug ? redacting(config.debug) : noop;
   const [outgoing, incoming] = config.heartbeat;
-  const strategy = config.heartbeatStrategy ?? (typeof Worker === 'function' && canTickInWorker() ? 'worker' : 'interval');
+  const strategy = config.heartbeatStrategy ?? (canTickInWorker() ? 'worker' : 'interval');
 
   const finish = (fallback: SessionError): void => {
     if (closed) return;
@@ -149,28 +164,34 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
     reconnectDelay: 0,
     debug: log,
     onConnect: (frame) => {
+      if (closed) return;
       isConnected = true;
       handlers.onConnected(serverInfo(frame.headers));
     },
     onUnhandledReceipt: (frame) => {
       const id = frame.headers['receipt-id'];
+      if (closed) return;
       if (id === undefined) return;
       unanswered.delete(id);
       handlers.onReceipt(id);
     },
-    onStompError: (frame) => onError(frame),
+    onStompError: (frame) => {
+      if (!closed) onError(frame);
+    },
     onHeartbeatLost: () => {
       failure ??= { kind: 'timeout', message: 'the broker stopped sending heart-beats' };
     },
     onWebSocketClose: (event: { code?: number; reason?: string }) => {
-      code = event?.code;
+      if (!dropping) code = event?.code;
       const detail = event?.reason ? `: ${event.reason}` : '';
       finish({ kind: 'network', message: `connection closed (code ${code ?? '?'}${detail})` });
     },
   } satisfies StompConfig);
 
+  /** CONNECTED, not closed, and stompjs has not ended it (after a DISCONNECT receipt it has, before the socket closes). */
+  const live = (): boolean => isConnected && !closed && client.connected;
   const requireConnected = (): void => {
-    if (closed || !isConnected) throw new Error('There is no underlying STOMP connection');
+    if (!live()) throw new Error('There is no underlying STOMP connection');
   };
 
   /**
@@ -179,16 +200,21 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
    * never names: a name with `:` or a line break, or a value with a line
    * break before 1.2, would add or redirect headers.
    */
-  const track = (headers: Record<string, string>): Record<string, string> => {
-    const escaped = client.connectedVersion === '1.2';
+  const check = (headers: Record<string, string>): Record<string, string> => {
+    const version = client.connectedVersion;
     for (const [name, value] of Object.entries(headers)) {
-      if (!name || /[:\r\n\0]/.test(name)) throw new TypeError(`header name ${JSON.stringify(name)} cannot be sent in a STOMP frame`);
-      if (value.includes('\0') || (!escaped && /[\r\n]/.test(value))) {
-        throw new TypeError(`header "${name}": its value contains a ${value.includes('\0') ? 'NUL' : 'line break'}, which STOMP ${client.connectedVersion} cannot carry`);
-      }
+      checkHeaderName(name);
+      // 1.2 escapes values; 1.1 decodes escapes but stompjs does not write them; 1.0 has none.
+      const bad = value.includes('\0') ? 'NUL' : version !== '1.2' && /[\r\n]/.test(value) ? 'line break' : version === '1.1' && value.includes('\\') ? 'backslash' : null;
+      if (bad) throw new TypeError(`header "${name}": its value contains a ${bad}, which STOMP ${version} cannot carry`);
     }
-    if (headers.receipt !== undefined) unanswered.add(headers.receipt);
     return headers;
+  };
+
+  /** Writes with `write` and then remembers the receipt asked for (a frame that was not written is not waited on). */
+  const tracked = (headers: Record<string, string>, write: () => void): void => {
+    write();
+    if (headers.receipt !== undefined) unanswered.add(headers.receipt);
   };
 
   const onError = (frame: IFrame): void => {
@@ -227,6 +253,7 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
     // stompjs discards the socket it took without waiting for a close
     // handshake (and stops its heart-beat timers); one it never took (closed
     // before its first microtask) is closed here.
+    dropping = true;
     void client.deactivate({ force: true });
     if (!taken) {
       try {
@@ -240,7 +267,7 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
 
   return {
     get connected() {
-      return isConnected && !closed;
+      return live();
     },
     get closeCode() {
       return code;
@@ -263,15 +290,21 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
     },
     publish(destination, headers, body) {
       requireConnected();
-      const all = track({ ...headers, destination });
-      client.publish(typeof body === 'string' ? { destination, headers: all, body } : { destination, headers: all, binaryBody: body });
+      const all = check({ ...headers, destination });
+      tracked(all, () => client.publish(typeof body === 'string' ? { destination, headers: all, body } : { destination, headers: all, binaryBody: body }));
     },
     subscribe(id, destination, headers, onMessage) {
       requireConnected();
-      client.subscribe(
-        destination,
-        (message: IMessage) => onMessage(message, (command, extra = {}) => (command === 'ACK' ? message.ack(extra) : message.nack(extra))),
-        track({ ...headers, id }),
+      const all = check({ ...headers, id, destination });
+      delete all.destination;
+      tracked(all, () =>
+        client.subscribe(
+          destination,
+          (message: IMessage) => {
+            if (!closed) onMessage(message, (command, extra = {}) => (command === 'ACK' ? message.ack(extra) : message.nack(extra)));
+          },
+          all,
+        ),
       );
     },
     unsubscribe(id) {
@@ -282,9 +315,9 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
     transmit(command, headers) {
       requireConnected();
       const escapeHeaderValues = client.connectedVersion === '1.2';
-      const data = new FrameImpl({ command, headers: track(headers), escapeHeaderValues }).serialize();
+      const data = new FrameImpl({ command, headers: check(headers), escapeHeaderValues }).serialize();
       log(`>>> ${command}`);
-      socket!.send(config.forceBinaryWSFrames && typeof data === 'string' ? new TextEncoder().encode(data) : data);
+      tracked(headers, () => socket!.send(config.forceBinaryWSFrames && typeof data === 'string' ? new TextEncoder().encode(data) : data));
     },
     terminate,
     async disconnect(timeoutMs) {
@@ -314,4 +347,13 @@ function serverInfo(h: Record<string, string>): ServerInfo {
     userName: h['user-name'],
     heartbeat: beat?.length === 2 && beat.every(Number.isFinite) ? [beat[0]!, beat[1]!] : undefined,
   };
+}
+
+/**
+ * Refuses a header name that would break a frame: `:` or a line break would
+ * add or redirect header lines, NUL would end the frame, and stompjs does not
+ * escape names, so a backslash reaches the broker as a bad escape.
+ */
+export function checkHeaderName(name: string): void {
+  if (!name || /[:\r\n\0\\]/.test(name)) throw new TypeError(`header name ${JSON.stringify(name)} cannot be sent in a STOMP frame`);
 }

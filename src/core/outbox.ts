@@ -90,7 +90,9 @@ const isPending = (status: OutboxStatus): boolean => status === 'queued' || stat
 
 /** An outbox over `options.storage`, restored from it at once. State is closure-local (short names once minified). */
 export function createOutbox(options: OutboxOptions): Outbox {
-  const { storage, key, receipts, debug, deadline } = options;
+  const { storage, key, receipts, debug } = options;
+  // A deadline that is not a positive finite number is none (Infinity would spin a timer).
+  const deadline = options.deadline !== undefined && Number.isFinite(options.deadline) && options.deadline > 0 ? options.deadline : undefined;
   const now = options.now ?? Date.now;
   /** Insertion order is send order; replacing an entry keeps its place. */
   const entries = new Map<string, OutboxEntry>();
@@ -327,7 +329,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (entry.createdAt <= limit) fail(entry.id, `not confirmed within the send deadline of ${deadline} ms`);
       else next = Math.min(next, entry.createdAt);
     }
-    if (next !== Infinity) deadlineTimer = setTimeout(checkDeadlines, next - limit);
+    if (next !== Infinity) deadlineTimer = setTimeout(checkDeadlines, Math.min(2 ** 31 - 1, next - limit));
   };
 
   // Restore what an earlier session on this storage left.
@@ -377,6 +379,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     attach(next) {
       link = next;
+      if (deadline !== undefined && deadlineTimer === undefined) checkDeadlines();
       // Everything not confirmed goes again, in send order.
       toSend = [];
       head = 0;
@@ -404,7 +407,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       return promise;
     },
     drop(id) {
-      if (!remove(id)) return;
+      const entry = remove(id);
+      if (!entry) return;
+      // A RECEIPT still on its way must not confirm a later send that reuses the id.
+      if (entry.status === 'sent') receipts.forget(`send:${id}:${entry.attempts}`);
       settle(id, new Error(`outbox: send ${id} was dropped`));
       persistSoon();
     },

@@ -5,6 +5,10 @@
  *
  * One timer watches the oldest wait rather than one timer per frame, so ten
  * thousand sends in flight cost ten thousand map entries and a single timer.
+ *
+ * A wait times out when no RECEIPT at all came for `timeoutMs` while it
+ * waited: receipts still arriving mean the link is alive and merely busy (a
+ * backlog of large frames on a slow uplink), not suspect.
  */
 /** Why a receipt will not come. */
 export type ReceiptFailure =
@@ -22,10 +26,14 @@ export interface ReceiptWaiter {
 
 interface Pending {
   waiter: ReceiptWaiter;
-  /** Epoch ms after which it times out; Infinity waits without a timeout. */
-  due: number;
+  /** Epoch ms it started waiting. */
+  since: number;
+  /** 0 waits without a timeout. */
   timeoutMs: number;
 }
+
+/** Longest delay a timer holds (larger ones fire at once). */
+const MAX_DELAY = 2 ** 31 - 1;
 
 /** The receipts a session waits for; made by {@link createReceipts}. */
 export interface Receipts {
@@ -39,6 +47,8 @@ export interface Receipts {
   loseAll(message: string): void;
   /** Forget every waiter silently and release the timer. */
   clear(): void;
+  /** Stop waiting for `receiptId`, telling nobody (its sender gave up on it). */
+  forget(receiptId: string): void;
   readonly size: number;
 }
 
@@ -51,34 +61,32 @@ export function createReceipts(onTimeout?: (receiptId: string) => void): Receipt
   /** Insertion order is the order of the frames on the wire. */
   const pending = new Map<string, Pending>();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let timerDue = Infinity;
+  /** When the last RECEIPT (or ERROR naming one) arrived. */
+  let lastAnswer = 0;
 
-  /** Keeps one timer armed for the earliest deadline among the oldest waits. */
+  /** When `entry` times out: `timeoutMs` after it started or after the last answer, whichever is later. */
+  const dueOf = (entry: Pending): number => (entry.timeoutMs > 0 ? Math.max(entry.since, lastAnswer) + entry.timeoutMs : Infinity);
+
+  /** The oldest wait with a timeout; waits share one timeout in practice, so it is due first. */
+  const oldest = (): Pending | undefined => {
+    for (const entry of pending.values()) if (entry.timeoutMs > 0) return entry;
+    return undefined;
+  };
+
   const arm = (): void => {
-    let next = Infinity;
-    // Waits share one timeout in practice, so the oldest is due first; a
-    // shorter timeout added later is caught by the sweep after the older one.
-    for (const entry of pending.values()) {
-      if (entry.due === Infinity) continue;
-      next = entry.due;
-      break;
-    }
-    if (next === timerDue) return;
-    clearTimeout(timer);
-    timerDue = next;
-    timer = next === Infinity ? undefined : setTimeout(sweep, Math.max(0, next - Date.now()));
+    if (timer !== undefined) return;
+    const first = oldest();
+    if (!first) return;
+    timer = setTimeout(sweep, Math.min(MAX_DELAY, Math.max(0, dueOf(first) - Date.now())));
   };
 
   const sweep = (): void => {
     timer = undefined;
-    timerDue = Infinity;
     const now = Date.now();
     const expired: [string, Pending][] = [];
     for (const [id, entry] of pending) {
-      if (entry.due > now) {
-        if (entry.due === Infinity) continue;
-        break;
-      }
+      if (entry.timeoutMs <= 0) continue;
+      if (dueOf(entry) > now) break;
       expired.push([id, entry]);
     }
     for (const [id] of expired) pending.delete(id);
@@ -93,20 +101,22 @@ export function createReceipts(onTimeout?: (receiptId: string) => void): Receipt
     const entry = pending.get(receiptId);
     if (entry === undefined) return undefined;
     pending.delete(receiptId);
-    if (entry.due === timerDue) arm();
+    lastAnswer = Date.now();
+    if (pending.size === 0) clear();
     return entry;
   };
 
   const clear = (): void => {
     pending.clear();
-    arm();
+    clearTimeout(timer);
+    timer = undefined;
   };
 
   return {
     expect(receiptId, timeoutMs, waiter) {
       if (pending.has(receiptId)) throw new Error(`receipt ${receiptId} is already awaited`);
-      pending.set(receiptId, { waiter, due: timeoutMs > 0 ? Date.now() + timeoutMs : Infinity, timeoutMs });
-      if (timer === undefined) arm();
+      pending.set(receiptId, { waiter, since: Date.now(), timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 0 });
+      arm();
     },
     receipt(receiptId) {
       const entry = take(receiptId);
@@ -124,6 +134,10 @@ export function createReceipts(onTimeout?: (receiptId: string) => void): Receipt
       for (const entry of entries) entry.waiter.onFailure('lost', message);
     },
     clear,
+    forget(receiptId) {
+      pending.delete(receiptId);
+      if (pending.size === 0) clear();
+    },
     get size() {
       return pending.size;
     },

@@ -175,6 +175,8 @@ export function createStompSession(options: StompSessionOptions): StompSession {
         debug(`${transport} failed: ${failure.message}`);
         lastError = failure;
         if (failure.kind === 'auth') return stop(failure);
+        // Offline, every transport fails alike: do not let a fallback win and be remembered.
+        if ((globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine === false) break;
       }
     } catch (error) {
       if (current !== run) return;

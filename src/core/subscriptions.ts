@@ -4,7 +4,7 @@
  * messages the outbox resent after a lost receipt are dropped by their
  * idempotency key.
  */
-import type { Acknowledge, Frame } from './connection.js';
+import { checkHeaderName, type Acknowledge, type Frame } from './connection.js';
 import type { IncomingMessage, MessageHandler, SubscriptionError } from './types.js';
 
 /** Header carrying the sender's idempotency key on SEND and MESSAGE. */
@@ -222,7 +222,18 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
     },
     attach(next) {
       link = next;
-      for (const entry of entries.values()) open(next, entry);
+      for (const [key, entry] of entries) {
+        try {
+          open(next, entry);
+        } catch (error) {
+          // A frame this connection cannot carry (e.g. a line break in a header value before STOMP 1.2): dropped and reported, never retried.
+          if (!next.connected) return;
+          entries.delete(key);
+          const message = error instanceof Error ? error.message : String(error);
+          debug?.(`SUBSCRIBE ${entry.destination} not sent: ${message}`);
+          options.onSubscriptionError?.({ destination: entry.destination, headers: entry.headers, message });
+        }
+      }
     },
     refused(receiptId, message) {
       for (const [key, entry] of entries) {
@@ -255,11 +266,17 @@ export function subscriptionKey(destination: string, headers: Record<string, str
  */
 export function checkHeaders(what: string, destination: string, headers: Record<string, string>, reserved: string[]): Record<string, string> {
   if (typeof destination !== 'string' || destination === '') throw new TypeError(`${what}: destination must be a non-empty string`);
+  if (/[\r\n\0]/.test(destination)) throw new TypeError(`${what}: destination ${JSON.stringify(destination)} contains a line break or NUL`);
   if (headers === null || typeof headers !== 'object') throw new TypeError(`${what}: headers must be an object of strings`);
   const clean: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value !== 'string') throw new TypeError(`${what}: header "${name}" must be a string, got ${typeof value}`);
     if (reserved.includes(name)) throw new TypeError(`${what}: header "${name}" is set by the session`);
+    try {
+      checkHeaderName(name);
+    } catch (error) {
+      throw new TypeError(`${what}: ${(error as Error).message}`);
+    }
     clean[name] = value;
   }
   return clean;

@@ -156,6 +156,21 @@ describe('Outbox', () => {
     }
   });
 
+  it('a dropped send in flight: its late RECEIPT does not confirm a new send that reuses the id', async () => {
+    const { outbox, receipts } = setup();
+    outbox.attach(recordingLink());
+    const first = outbox.add('/q', 'one', { 'stompkit-id': 'same' });
+    outbox.drop('same');
+    await expect(first).rejects.toThrow(/dropped/);
+    expect(receipts.size).toBe(0);
+    const second = outbox.add('/q', 'two', { 'stompkit-id': 'same' });
+    expect(receipts.size).toBe(1);
+    let settled = false;
+    void second.then(() => (settled = true));
+    await flushMicrotasks();
+    expect(settled).toBe(false);
+  });
+
   it('with write confirmation, a send is confirmed once written and asks for no receipt', async () => {
     const receipts = createReceipts();
     const outbox = createOutbox({ storage: memoryStorage(), key: 'k', receipts, receiptTimeout: 1000, confirmation: 'write', newId: () => 'w' });
@@ -298,6 +313,10 @@ describe('Outbox', () => {
     await expect(outbox.add('/q', undefined)).rejects.toThrow(/cannot be serialised/);
     await expect(outbox.add('/q', 'x', { receipt: 'mine' })).rejects.toThrow(/"receipt" is set by the session/);
     await expect(outbox.add('/q', 'x', { n: 1 as unknown as string })).rejects.toThrow(/"n" must be a string/);
+    // Header lines that would add or redirect frame lines are refused before anything is queued.
+    await expect(outbox.add('/queue/mine', 'x', { 'x:1\ndestination': '/queue/theirs' })).rejects.toThrow(/header name .* cannot be sent/);
+    await expect(outbox.add('/q', 'x', { 'back\\slash': '1' })).rejects.toThrow(/header name/);
+    await expect(outbox.add('/q\ndestination:/other', 'x')).rejects.toThrow(/line break/);
     expect(outbox.getSnapshot()).toEqual([]);
   });
 

@@ -93,4 +93,28 @@ describe('Receipts', () => {
     expect(w.onFailure).toHaveBeenCalledWith('timeout', 'no RECEIPT within 100 ms');
     expect(receipts.size).toBe(1);
   });
+
+  it('a link that keeps answering is busy, not suspect: waits time out only after a silence of the timeout', () => {
+    const timedOut: string[] = [];
+    const receipts = createReceipts((id) => timedOut.push(id));
+    for (let i = 0; i < 5; i++) receipts.expect(`big-${i}`, 1000, waiter());
+    // One large frame confirmed every 800 ms: slower than the timeout in all, never silent for it.
+    for (let i = 0; i < 4; i++) {
+      vi.advanceTimersByTime(800);
+      receipts.receipt(`big-${i}`);
+    }
+    expect(timedOut).toEqual([]);
+    vi.advanceTimersByTime(1000);
+    expect(timedOut).toEqual(['big-4']);
+  });
+
+  it('forget stops a wait without telling its waiter, and leaves no timer', () => {
+    const receipts = createReceipts();
+    const w = waiter();
+    receipts.expect('gone', 1000, w);
+    receipts.forget('gone');
+    vi.advanceTimersByTime(2000);
+    expect(w.onFailure).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
