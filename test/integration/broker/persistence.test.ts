@@ -181,8 +181,10 @@ describe('persistence', () => {
           await sleep(1);
         }
       })();
-      // A timed kill: somewhere in the middle of the flow, not at a quiet moment.
-      await sleep(150 + Math.random() * 300);
+      // A timed kill: somewhere in the middle of the flow (once it flows), not at a quiet moment.
+      const before = receipted.size;
+      while (receipted.size === before) await sleep(5);
+      await sleep(100 + Math.random() * 300);
       cli.proc.kill('SIGKILL');
       killed = true;
       await cli.exited;
