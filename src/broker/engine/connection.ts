@@ -249,6 +249,7 @@ export class Connection implements EngineConnection, SubscriptionOwner, FlowPubl
     try {
       // What this frame fans out is written on this connection's behalf (flow.ts).
       pending = this.ctx.flow.publishing(this, () => this.commands.handle(frame));
+      if (frame.command === 'SEND') this.ctx.flow.hold(this);
     } catch (err) {
       this.fail(err, frame.headers['receipt']);
       return;

@@ -10,6 +10,11 @@
  * low-water mark. A consumer that makes no progress at all for `stallMs`
  * while a publisher waits on it has stopped reading: it is cut off, and the
  * publisher goes on.
+ *
+ * The memory alarm (set by the host when the process passes its high-water
+ * mark) holds back every connection that publishes, as RabbitMQ's memory
+ * alarm blocks publishers, until it clears: the broker stops taking work
+ * rather than grow.
  */
 import type { EngineClock } from './types.js';
 
@@ -50,6 +55,9 @@ export class Flow {
   private readonly waits = new Map<FlowPublisher, Set<FlowConsumer>>();
   private readonly lags = new Map<FlowConsumer, Lag>();
   private timer: unknown = undefined;
+  private alarmOn = false;
+  /** Publishers held by the memory alarm. */
+  private readonly held = new Set<FlowPublisher>();
 
   constructor(
     private readonly clock: EngineClock,
@@ -83,7 +91,27 @@ export class Flow {
 
   /** Publishers paused now (stats, tests). */
   get paused(): number {
-    return this.waits.size;
+    return this.waits.size + this.held.size;
+  }
+
+  get alarm(): boolean {
+    return this.alarmOn;
+  }
+
+  /** The host's memory alarm: on, publishers are held at their next SEND; off, they are read again. */
+  setAlarm(on: boolean): void {
+    if (on === this.alarmOn) return;
+    this.alarmOn = on;
+    if (on) return;
+    for (const publisher of this.held) if (publisher.isOpen && !this.waits.has(publisher)) publisher.resumeReading();
+    this.held.clear();
+  }
+
+  /** `publisher` just published while the alarm is on: stop reading it until it clears. */
+  hold(publisher: FlowPublisher): void {
+    if (!this.alarmOn || this.held.has(publisher)) return;
+    this.held.add(publisher);
+    if (!this.waits.has(publisher)) publisher.pauseReading();
   }
 
   private check(): void {
@@ -109,7 +137,7 @@ export class Flow {
       for (const consumer of waits) if (!this.lags.has(consumer)) waits.delete(consumer);
       if (waits.size > 0 && publisher.isOpen) continue;
       this.waits.delete(publisher);
-      if (publisher.isOpen) publisher.resumeReading();
+      if (publisher.isOpen && !this.held.has(publisher)) publisher.resumeReading();
     }
     if (this.waits.size === 0 && this.lags.size === 0) {
       this.clock.clearInterval(this.timer);

@@ -114,6 +114,11 @@ class Engine implements BrokerEngine {
     return conn;
   }
 
+  setMemoryAlarm(on: boolean): void {
+    if (on !== this.ctx.flow.alarm) this.ctx.options.log(`memory alarm ${on ? 'on: publishers held back' : 'cleared'}`);
+    this.ctx.flow.setAlarm(on);
+  }
+
   stats(): BrokerStats {
     return collectStats(this.ctx.connections, this.ctx.counters, this.ctx.router);
   }

@@ -223,4 +223,9 @@ export interface BrokerEngine {
   stats(): BrokerStats;
   /** Close every connection (ERROR-free), stop timers, flush and close the store. */
   close(): Promise<void>;
+  /**
+   * The host's memory alarm: while on, every connection that publishes is
+   * held back (not read) until it clears, so the process stops growing.
+   */
+  setMemoryAlarm(on: boolean): void;
 }

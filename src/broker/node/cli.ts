@@ -34,6 +34,8 @@ export const USAGE = `Usage: stompkit-broker [options]
                            period the broker sends at and the shortest it wants
                            from a client; a client's own periods are granted
                            down to these (0 = never; default 1000,1000)
+  --max-memory <MiB>       memory high-water mark: past it, publishers are held
+                           back until usage falls (default 1024; 0 = off)
   --verbose                log diagnostics
   -h, --help               show this help
 `;
@@ -55,6 +57,7 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
       'allow-origin': { type: 'string', multiple: true },
       'max-frame-size': { type: 'string' },
       heartbeat: { type: 'string' },
+      'max-memory': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -84,6 +87,11 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
     const m = /^(\d+),(\d+)$/.exec(values.heartbeat);
     if (!m) throw new Error(`--heartbeat: expected <ms,ms> such as 1000,1000, got ${values.heartbeat}`);
     options.heartbeat = [Number(m[1]), Number(m[2])];
+  }
+  if (values['max-memory'] !== undefined) {
+    const mib = Number(values['max-memory']);
+    if (!Number.isFinite(mib) || mib < 0) throw new Error(`--max-memory: expected MiB (0 = off), got ${values['max-memory']}`);
+    options.maxMemory = mib * 1024 * 1024;
   }
   if (values.verbose) options.log = (m) => console.error(`[stompkit-broker] ${m}`);
   return { options, port, host: values.host };

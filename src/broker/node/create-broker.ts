@@ -46,6 +46,16 @@ export interface BrokerOptions {
   /** How failed logins slow further checks of the same login or address. Default: 100 ms doubling to 10 s. */
   loginThrottle?: LoginThrottleOptions;
   /**
+   * Memory high-water mark in bytes (JavaScript heap plus buffers): past it,
+   * every connection that publishes is held back until usage falls under 90 %
+   * of it. Default 1 GiB; 0 turns the alarm off.
+   */
+  maxMemory?: number;
+  /** How memory is measured (tests). Default: `heapUsed + external` of `process.memoryUsage()`. */
+  memoryUsage?: () => number;
+  /** ms between two looks at memory. Default 500. */
+  memoryCheckMs?: number;
+  /**
    * Heart-beat floors `[sx, sy]` ms: a client's own periods are granted down
    * to these (STOMP 1.2's max rule), as RabbitMQ grants what the client asks.
    * Default `[1000, 1000]`; `0` turns a direction off.
@@ -134,7 +144,21 @@ export function createBroker(options: BrokerOptions = {}): Broker {
   });
 
   let started: Promise<void> | null = null;
-  const start = () => (started ??= engine.start());
+  const maxMemory = options.maxMemory ?? 1024 * 1024 * 1024;
+  const usage = options.memoryUsage ?? (() => { const m = process.memoryUsage(); return m.heapUsed + m.external; });
+  let memoryWatch: ReturnType<typeof setInterval> | undefined;
+  const start = () =>
+    (started ??= engine.start().then(() => {
+      if (maxMemory <= 0) return;
+      let alarm = false;
+      memoryWatch = setInterval(() => {
+        const used = usage();
+        // Hysteresis: on past the mark, off under 90 % of it, so the alarm does not flap.
+        const next = alarm ? used > maxMemory * 0.9 : used > maxMemory;
+        if (next !== alarm) engine.setMemoryAlarm((alarm = next));
+      }, options.memoryCheckMs ?? 500);
+      memoryWatch.unref();
+    }));
   let server: PortServer | null = null;
   let bound: { port: number; host: string } | undefined;
   const attached: Array<() => void> = [];
@@ -199,6 +223,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
         const s = server;
         server = null;
         const netClosed = s ? new Promise<void>((r) => s.net.close(() => r())) : Promise.resolve();
+        clearInterval(memoryWatch);
         if (started) await started.catch(() => {});
         await engine.close();
         routes.close();

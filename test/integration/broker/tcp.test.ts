@@ -350,6 +350,33 @@ describe('STOMP over TCP', () => {
     }
   });
 
+  it('holds publishers back while memory is over the high-water mark, and reads them again once it falls', async () => {
+    let used = 0;
+    const port = await broker({ maxMemory: 100, memoryUsage: () => used, memoryCheckMs: 10 });
+    const { peer: publisher } = await connect(port);
+    const events: string[] = [];
+    const receipts = (async () => {
+      for (;;) {
+        const f = await publisher.next(30_000).catch(() => null);
+        if (!f) return;
+        events.push(`receipt ${f.headers['receipt-id']}`);
+        if (f.headers['receipt-id'] === 'after') return;
+      }
+    })();
+    publisher.send('SEND', { destination: '/queue/mem', receipt: 'before' }, 'x');
+    await vi.waitFor(() => expect(events).toEqual(['receipt before']));
+    used = 200; // over the mark
+    await new Promise((r) => setTimeout(r, 100));
+    publisher.send('SEND', { destination: '/queue/mem', receipt: 'during' }, 'x'); // taken, then the publisher is held
+    await vi.waitFor(() => expect(events).toContain('receipt during'));
+    publisher.send('SEND', { destination: '/queue/mem', receipt: 'after' }, 'x'); // not read while held
+    await new Promise((r) => setTimeout(r, 300));
+    events.push('memory falls');
+    used = 50;
+    await receipts;
+    expect(events).toEqual(['receipt before', 'receipt during', 'memory falls', 'receipt after']);
+  });
+
   it('cuts off a slow consumer instead of buffering without bound', async () => {
     const port = await broker({ limits: { maxPendingBytes: 256 * 1024, consumerStallMs: 1000 } });
     const { peer: slow } = await connect(port);
