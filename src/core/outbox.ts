@@ -50,11 +50,15 @@ const RESERVED = ['receipt', 'transaction', 'destination', 'content-length'];
 const SLICE_MS = 8;
 
 /**
- * Confirmations are persisted within this many ms, not one write per RECEIPT
- * (a confirmed entry resent after a crash is dropped by the receiver); the
- * session writes at once when the page is hidden or unloaded.
+ * Confirmations are persisted once they pause for this many ms (at most
+ * LAZY_PERSIST_MAX_MS after the first), not one write per RECEIPT: a burst of
+ * ten thousand confirmations makes one small write at its end instead of
+ * rewriting a large list while it flows. A confirmed entry resent after a
+ * crash is dropped by the receiver; the session writes at once when the page
+ * is hidden or unloaded.
  */
 const LAZY_PERSIST_MS = 250;
+const LAZY_PERSIST_MAX_MS = 5000;
 
 /** A `send`/`retry` caller waiting: resolved with the receipt, rejected with an Error. */
 type Waiter = (outcome: Receipt | Error) => void;
@@ -111,6 +115,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let notifyQueued = false;
   let persistQueued = false;
   let lazyPersist: ReturnType<typeof setTimeout> | undefined;
+  /** When the oldest confirmation not yet persisted came. */
+  let lazySince = 0;
   let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** False while restoring: the owner reads `pending` once it has the outbox. */
@@ -300,7 +306,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
   };
 
   const persistLater = (): void => {
-    lazyPersist ??= setTimeout(persist, LAZY_PERSIST_MS);
+    const at = now();
+    if (lazyPersist === undefined) lazySince = at;
+    else if (at - lazySince >= LAZY_PERSIST_MAX_MS) return;
+    clearTimeout(lazyPersist);
+    lazyPersist = setTimeout(persist, LAZY_PERSIST_MS);
   };
 
   const persist = (): void => {
