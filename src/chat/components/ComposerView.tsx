@@ -48,6 +48,8 @@ export function ComposerView(props: ComposerViewProps) {
     if (disabled || !text) return;
     onSend(text);
     setValue('');
+    // The send ended the typing (the client sent typing.stop): the next keystroke starts it again.
+    lastTyping.current = 0;
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {

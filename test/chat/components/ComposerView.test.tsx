@@ -71,6 +71,20 @@ describe('ComposerView', () => {
     now.mockRestore();
   });
 
+  it('typing again right after a send signals at once (a send ends the typing)', async () => {
+    const user = userEvent.setup();
+    const onTyping = vi.fn();
+    const now = vi.spyOn(Date, 'now').mockReturnValue(10_000);
+    render(<ComposerView onSend={() => {}} onTyping={onTyping} typingInterval={3000} />);
+    const box = screen.getByRole('textbox');
+    await user.type(box, 'first{Enter}');
+    expect(onTyping).toHaveBeenCalledTimes(1);
+    now.mockReturnValue(11_000); // within the interval of the last signal
+    await user.type(box, 'second');
+    expect(onTyping).toHaveBeenCalledTimes(2);
+    now.mockRestore();
+  });
+
   it('when disabled stays focusable, says why via aria-describedby, and sends nothing', async () => {
     const user = userEvent.setup();
     const onSend = vi.fn();
