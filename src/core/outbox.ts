@@ -12,6 +12,8 @@
  * hear once per burst, and a long flush yields to the page between slices.
  */
 import type { Receipts } from './receipts.js';
+import { createPersister, readStoredEntries } from './outbox-storage.js';
+import { encodeBody, fromBase64, randomId, toBase64 } from './send-body.js';
 import { checkHeaders, IDEMPOTENCY_HEADER } from './subscriptions.js';
 import type { OutboxEntry, OutboxStatus, Receipt, SendBody, StorageAdapter } from './types.js';
 
@@ -49,16 +51,6 @@ const RESERVED = ['receipt', 'transaction', 'destination', 'content-length'];
 /** A flush writes for at most this many ms before it lets the page run (long tasks stay under 50 ms). */
 const SLICE_MS = 8;
 
-/**
- * Confirmations are persisted once they pause for this many ms (at most
- * LAZY_PERSIST_MAX_MS after the first), not one write per RECEIPT: a burst of
- * ten thousand confirmations makes one small write at its end instead of
- * rewriting a large list while it flows. A confirmed entry resent after a
- * crash is dropped by the receiver; the session writes at once when the page
- * is hidden or unloaded.
- */
-const LAZY_PERSIST_MS = 250;
-const LAZY_PERSIST_MAX_MS = 5000;
 
 /** A `send`/`retry` caller waiting: resolved with the receipt, rejected with an Error. */
 type Waiter = (outcome: Receipt | Error) => void;
@@ -113,10 +105,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let link: OutboxLink | null = null;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let notifyQueued = false;
-  let persistQueued = false;
-  let lazyPersist: ReturnType<typeof setTimeout> | undefined;
-  /** When the oldest confirmation not yet persisted came. */
-  let lazySince = 0;
   let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** False while restoring: the owner reads `pending` once it has the outbox. */
@@ -298,34 +286,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     });
   };
 
+  const persistence = createPersister(storage, key, now, debug, () => entries.values());
   /** New, dropped and failed entries are written in the same tick (many sends in one tick make one write). */
-  const persistSoon = (): void => {
-    if (persistQueued) return;
-    persistQueued = true;
-    queueMicrotask(persist);
-  };
-
-  const persistLater = (): void => {
-    const at = now();
-    if (lazyPersist === undefined) lazySince = at;
-    else if (at - lazySince >= LAZY_PERSIST_MAX_MS) return;
-    clearTimeout(lazyPersist);
-    lazyPersist = setTimeout(persist, LAZY_PERSIST_MS);
-  };
-
-  const persist = (): void => {
-    persistQueued = false;
-    clearTimeout(lazyPersist);
-    lazyPersist = undefined;
-    const kept: OutboxEntry[] = [];
-    for (const entry of entries.values()) if (entry.status !== 'confirmed') kept.push(entry);
-    try {
-      if (kept.length === 0) storage.removeItem(key);
-      else storage.setItem(key, JSON.stringify(kept));
-    } catch (error) {
-      debug?.(`outbox not persisted: ${String(error)}`);
-    }
-  };
+  const persistSoon = persistence.soon;
+  const persistLater = persistence.later;
+  const persist = persistence.now;
 
   /** Fails every unconfirmed entry older than `deadline`; one timer waits for the next one due. */
   const checkDeadlines = (): void => {
@@ -343,29 +308,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   };
 
   // Restore what an earlier session on this storage left.
-  let raw: string | null = null;
-  try {
-    raw = storage.getItem(key);
-  } catch (error) {
-    debug?.(`outbox not restored: ${String(error)}`);
-  }
-  if (raw !== null) {
-    let parsed: unknown = null;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      // not JSON: kept aside below
-    }
-    if (Array.isArray(parsed)) {
-      // Whether a `sent` entry arrived is unknown: send it again, the receiver dedupes.
-      for (const e of parsed.filter(isEntry)) put(e.status === 'sent' ? { ...e, status: 'queued' } : e);
-    } else {
-      // Keep the unreadable value aside instead of overwriting it.
-      debug?.(`outbox unreadable, moved to ${key}.corrupt`);
-      storage.setItem(`${key}.corrupt`, raw);
-      storage.removeItem(key);
-    }
-  }
+  for (const entry of readStoredEntries(storage, key, debug)) put(entry);
   checkDeadlines();
   ready = true;
 
@@ -435,9 +378,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     getSnapshot: () => (snapshot ??= Object.freeze([...entries.values()])),
     get: (id) => entries.get(id),
-    persistNow: () => {
-      if (persistQueued || lazyPersist !== undefined) persist();
-    },
+    persistNow: persistence.pending,
     get pending() {
       return pendingCount;
     },
@@ -446,52 +387,4 @@ export function createOutbox(options: OutboxOptions): Outbox {
       return () => listeners.delete(listener);
     },
   };
-}
-
-function isEntry(value: unknown): value is OutboxEntry {
-  const e = value as Record<string, unknown> | null | undefined;
-  return (
-    typeof e?.id === 'string' &&
-    typeof e.destination === 'string' &&
-    typeof e.body === 'string' &&
-    typeof e.headers === 'object' &&
-    e.headers !== null &&
-    Object.values(e.headers).every((v) => typeof v === 'string') &&
-    ['queued', 'sent', 'failed'].includes(e.status as string) &&
-    typeof e.createdAt === 'number' &&
-    typeof e.attempts === 'number'
-  );
-}
-
-/**
- * Strings and bytes go as they are; anything else as JSON with
- * `content-type: application/json` (unless the caller set a content-type).
- */
-export function encodeBody(
-  body: SendBody,
-  headers: Record<string, string>,
-): { body: string | Uint8Array; headers: Record<string, string> } {
-  if (typeof body === 'string' || body instanceof Uint8Array) return { body, headers };
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(body);
-  } catch (error) {
-    throw new TypeError(`send: body cannot be serialised as JSON: ${String(error)}`);
-  }
-  if (text === undefined) throw new TypeError(`send: body of type ${typeof body} cannot be serialised as JSON`);
-  const hasType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
-  return { body: text, headers: hasType ? headers : { ...headers, 'content-type': 'application/json' } };
-}
-
-/** A unique id: `crypto.randomUUID` where there is one (secure contexts). */
-export function randomId(): string {
-  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
-}
-
-function toBase64(bytes: Uint8Array): string {
-  return btoa(Array.from(bytes, (byte) => String.fromCharCode(byte)).join(''));
-}
-
-function fromBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
 }

@@ -11,7 +11,8 @@
  */
 import { createBackoff } from './backoff.js';
 import { CLOSED_BY_APP, createConnection, type Connection, type ErrorFrameInfo } from './connection.js';
-import { createOutbox, randomId } from './outbox.js';
+import { createOutbox } from './outbox.js';
+import { randomId } from './send-body.js';
 import { createReceipts } from './receipts.js';
 import { createSilentRefusals } from './silent-refusal.js';
 import { memoryStorage } from './storage.js';

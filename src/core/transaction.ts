@@ -6,7 +6,7 @@
  * would apply half a transaction.
  */
 import type { OutboxLink } from './outbox.js';
-import { encodeBody } from './outbox.js';
+import { encodeBody } from './send-body.js';
 import type { Receipts } from './receipts.js';
 import { acknowledgerOf, checkHeaders, IDEMPOTENCY_HEADER } from './subscriptions.js';
 import type { IncomingMessage, SendBody, StompTransaction } from './types.js';

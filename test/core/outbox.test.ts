@@ -1,4 +1,4 @@
-import { createOutbox, encodeBody, type OutboxLink } from '../../src/core/outbox.js';
+import { createOutbox, type OutboxLink } from '../../src/core/outbox.js';
 import { createReceipts } from '../../src/core/receipts.js';
 import { memoryStorage } from '../../src/core/storage.js';
 import type { StorageAdapter } from '../../src/core/types.js';
@@ -365,16 +365,5 @@ describe('Outbox', () => {
       receipts.receipt(`send:${i}:1`);
     }
     expect(outbox.getSnapshot().map((e) => e.id)).toEqual(['4', '5']);
-  });
-});
-
-describe('encodeBody', () => {
-  it('keeps strings and bytes, JSON-encodes the rest unless a content-type is set', () => {
-    const bytes = new Uint8Array([1]);
-    expect(encodeBody('s', {})).toEqual({ body: 's', headers: {} });
-    expect(encodeBody(bytes, {}).body).toBe(bytes);
-    expect(encodeBody([1, 2], {})).toEqual({ body: '[1,2]', headers: { 'content-type': 'application/json' } });
-    expect(encodeBody(null, {})).toEqual({ body: 'null', headers: { 'content-type': 'application/json' } });
-    expect(encodeBody({}, { 'Content-Type': 'application/vnd.x+json' }).headers).toEqual({ 'Content-Type': 'application/vnd.x+json' });
   });
 });

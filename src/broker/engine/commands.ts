@@ -168,7 +168,7 @@ export class Commands {
     if (tx !== undefined) conn.transactions.check(tx);
     const headers: Record<string, string> = {};
     for (const name in frame.headers) if (!FRAME_ONLY.has(name)) headers[name] = frame.headers[name];
-    // Issue 3: receivers can trust `user-id` because the broker stamps it. (RabbitMQ only checks
+    // Receivers can trust `user-id` because the broker stamps it. (RabbitMQ only checks
     // a `user-id` the sender set and passes it on; it adds none, so portable senders set it.)
     if (conn.user !== undefined) headers['user-id'] = conn.user;
     const canonical = canonicalDestination(target, destination);

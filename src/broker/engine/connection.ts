@@ -5,7 +5,7 @@
  *
  * RabbitMQ 3.10 findings mirrored here:
  * - CONNECTED carries `server`, `session`, `heart-beat`, `version` (we add
- *   `user-name`, as issue 3 asks).
+ *   `user-name`, the authenticated login).
  * - ERROR frames carry `message` plus `content-type:text/plain` and a body
  *   with details. Messages used by RabbitMQ and by us: `Bad CONNECT` (refused
  *   credentials, body "Access refused for user 'x'"), `Bad command` (body

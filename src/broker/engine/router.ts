@@ -26,7 +26,7 @@
  *   other header.
  * - RabbitMQ 3.10.8 STOMP maps `x-max-length-bytes` to a queue argument but
  *   ignores `x-max-age` (and `x-stream-max-segment-size-bytes`): on RabbitMQ
- *   age retention needs a policy. We honour `x-max-age` (issue 3) and refuse
+ *   age retention needs a policy. We honour `x-max-age` and refuse
  *   an unparsable value, where RabbitMQ silently ignores it.
  * - `/queue/` queues default to `durable:true`, `auto-delete:false`. A
  *   differing `auto-delete` gets `precondition_failed` ("inequivalent arg

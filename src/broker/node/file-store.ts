@@ -15,6 +15,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessageStore, QueueDeclaration, StoredMessage, StoredQueue } from '../engine/types.js';
+import { createDirSync } from './dir-sync.js';
 import { createHandlePool } from './file-handles.js';
 import {
   encodeAppend,
@@ -98,28 +99,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
     locked = true;
   }
 
-  /** The running directory fsync, and the one that callers arriving meanwhile share (one descriptor, however many new logs). */
-  let dirSync: Promise<void> | null = null;
-  let nextDirSync: Promise<void> | null = null;
-  function syncDir(): Promise<void> {
-    const once = async (): Promise<void> => {
-      const d = await open(dir, 'r');
-      try {
-        await d.sync();
-      } finally {
-        await d.close();
-      }
-    };
-    if (!dirSync) {
-      dirSync = once().finally(() => (dirSync = null));
-      return dirSync;
-    }
-    nextDirSync ??= dirSync.catch(() => undefined).then(() => {
-      nextDirSync = null;
-      return syncDir();
-    });
-    return nextDirSync;
-  }
+  const syncDir = createDirSync(dir);
 
   /** Rewrite a log with only its live content: new file, fsync, atomic rename. */
   async function writeCompacted(path: string, queue: StoredQueue): Promise<void> {

@@ -330,7 +330,7 @@ export function createHttpRoutes(config: HttpRoutesConfig): HttpRoutes {
   };
 }
 
-/** The HTTP Basic credentials of `req`, if it has any. */
+/** The HTTP Basic credentials of `req`, when it sends them. */
 function basicCredentials(req: IncomingMessage): { login: string; passcode: string } | null {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(req.headers.authorization ?? '');
   if (!m) return null;
