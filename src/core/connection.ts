@@ -100,22 +100,21 @@ export interface Connection {
  */
 let workerTicks: boolean | undefined;
 function canTickInWorker(): boolean {
-  if (workerTicks !== undefined || typeof Worker !== 'function') return workerTicks ?? false;
-  workerTicks = false;
-  try {
-    const url = URL.createObjectURL(new Blob(['postMessage(1)'], { type: 'text/javascript' }));
-    const probe = new Worker(url);
-    const done = (works: boolean) => () => {
-      workerTicks = works;
-      probe.terminate();
-      URL.revokeObjectURL(url);
-    };
-    probe.onmessage = done(true);
-    probe.onerror = done(false);
-  } catch {
-    // refused outright
+  if (workerTicks === undefined && typeof Worker === 'function') {
+    workerTicks = false;
+    try {
+      const url = URL.createObjectURL(new Blob(['postMessage(1)'], { type: 'text/javascript' }));
+      const probe = new Worker(url);
+      probe.onmessage = probe.onerror = (event: Event) => {
+        workerTicks = event.type === 'message';
+        probe.terminate();
+        URL.revokeObjectURL(url);
+      };
+    } catch {
+      // refused outright
+    }
   }
-  return false;
+  return !!workerTicks;
 }
 
 /**
@@ -147,18 +146,15 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
     handlers.onClosed(failure ?? fallback);
   };
 
+  // stompjs's own options (StompjsOptions) pass under their names; it has no use for the
+  // session's others. Only those given: an undefined would replace a stompjs default.
   const client = new Client({
+    ...(Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) as StompConfig),
     webSocketFactory: () => ((taken = true), socket),
     connectHeaders: config.connectHeaders,
     heartbeatOutgoing: outgoing,
     heartbeatIncoming: incoming,
     heartbeatStrategy: strategy as TickerStrategy,
-    heartbeatToleranceMultiplier: config.heartbeatToleranceMultiplier ?? 2,
-    splitLargeFrames: config.splitLargeFrames ?? false,
-    maxWebSocketChunkSize: config.maxWebSocketChunkSize ?? 8 * 1024,
-    forceBinaryWSFrames: config.forceBinaryWSFrames ?? false,
-    appendMissingNULLonIncoming: config.appendMissingNULLonIncoming ?? false,
-    logRawCommunication: config.logRawCommunication ?? false,
     // A silent peer will not finish a close handshake either.
     discardWebsocketOnCommFailure: true,
     reconnectDelay: 0,
@@ -202,11 +198,12 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
    */
   const check = (headers: Record<string, string>): Record<string, string> => {
     const version = client.connectedVersion;
+    // Names were checked when the send or subscription was made (checkHeaders).
     for (const [name, value] of Object.entries(headers)) {
-      checkHeaderName(name);
-      // 1.2 escapes values; 1.1 decodes escapes but stompjs does not write them; 1.0 has none.
-      const bad = value.includes('\0') ? 'NUL' : version !== '1.2' && /[\r\n]/.test(value) ? 'line break' : version === '1.1' && value.includes('\\') ? 'backslash' : null;
-      if (bad) throw new TypeError(`header "${name}": its value contains a ${bad}, which STOMP ${version} cannot carry`);
+      // NUL ends a frame; 1.2 escapes line breaks and backslashes; 1.1 decodes escapes but stompjs writes none; 1.0 has none.
+      if (/\0/.test(value) || (version !== '1.2' && /[\r\n]/.test(value)) || (version === '1.1' && value.includes('\\'))) {
+        throw new TypeError(`header "${name}": its value cannot be carried by STOMP ${version} (NUL, line break or backslash)`);
+      }
     }
     return headers;
   };
@@ -243,7 +240,7 @@ export function createConnection(config: ConnectionConfig, handlers: ConnectionH
     if (frame.headers.message !== 'Subscription not found') return false;
     const tag = /subscription with tag 'T_(.+)'/.exec(frame.body)?.[1];
     if (tag === undefined || !ended.has(tag)) return false;
-    log(`ERROR for ended subscription ${tag} ignored`);
+    log(`ERROR for ended ${tag} ignored`);
     return true;
   };
 

@@ -72,8 +72,6 @@ export interface Outbox {
    */
   close(reason: string): void;
   getSnapshot(): readonly OutboxEntry[];
-  /** One entry by id, without building a snapshot. */
-  get(id: string): OutboxEntry | undefined;
   /** Writes what is not yet persisted now (the page is being hidden or unloaded). */
   persistNow(): void;
   /** Entries waiting or in flight. */
@@ -87,8 +85,8 @@ const isPending = (status: OutboxStatus): boolean => status === 'queued' || stat
 /** An outbox over `options.storage`, restored from it at once. State is closure-local (short names once minified). */
 export function createOutbox(options: OutboxOptions): Outbox {
   const { storage, key, receipts, debug } = options;
-  // A deadline that is not a positive finite number is none (Infinity would spin a timer).
-  const deadline = options.deadline !== undefined && Number.isFinite(options.deadline) && options.deadline > 0 ? options.deadline : undefined;
+  // A deadline that is not positive is none (an infinite one waits at most a timer's longest delay per look).
+  const deadline = options.deadline! > 0 ? options.deadline : undefined;
   const now = options.now ?? Date.now;
   /** Insertion order is send order; replacing an entry keeps its place. */
   const entries = new Map<string, OutboxEntry>();
@@ -280,7 +278,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         try {
           listener();
         } catch (error) {
-          debug?.(`outbox listener threw: ${String(error)}`);
+          debug?.(`outbox listener: ${String(error)}`);
         }
       }
     });
@@ -301,7 +299,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     let next = Infinity;
     for (const entry of entries.values()) {
       if (!isPending(entry.status)) continue;
-      if (entry.createdAt <= limit) fail(entry.id, `not confirmed within the send deadline of ${deadline} ms`);
+      if (entry.createdAt <= limit) fail(entry.id, `past the send deadline of ${deadline} ms`);
       else next = Math.min(next, entry.createdAt);
     }
     if (next !== Infinity) deadlineTimer = setTimeout(checkDeadlines, Math.min(2 ** 31 - 1, next - limit));
@@ -377,7 +375,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
       persist();
     },
     getSnapshot: () => (snapshot ??= Object.freeze([...entries.values()])),
-    get: (id) => entries.get(id),
     persistNow: persistence.pending,
     get pending() {
       return pendingCount;

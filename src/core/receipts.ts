@@ -115,7 +115,7 @@ export function createReceipts(onTimeout?: (receiptId: string) => void): Receipt
   return {
     expect(receiptId, timeoutMs, waiter) {
       if (pending.has(receiptId)) throw new Error(`receipt ${receiptId} is already awaited`);
-      pending.set(receiptId, { waiter, since: Date.now(), timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : 0 });
+      pending.set(receiptId, { waiter, since: Date.now(), timeoutMs: timeoutMs > 0 ? timeoutMs : 0 });
       arm();
     },
     receipt(receiptId) {

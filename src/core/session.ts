@@ -70,9 +70,8 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   // A RECEIPT that does not come means the link is suspect, not the frame:
   // the connection is replaced and what it carried is resent on the next one.
   const receipts = createReceipts((receiptId) => {
-    const message = `no RECEIPT for ${receiptId.split(':')[0]} within ${receiptTimeout} ms: replacing the connection`;
-    debug(message);
-    connection?.terminate({ kind: 'timeout', message });
+    debug(`${receiptId} late`);
+    connection?.terminate({ kind: 'timeout', message: `no RECEIPT within ${receiptTimeout} ms` });
   });
   const refusals = createSilentRefusals();
   const backoff = createBackoff({ ...options.reconnect });
@@ -283,7 +282,7 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     const refused = refusals.dropped(dropped.closeCode, dropped.oldestUnanswered);
     if (refused !== null) {
       // Closed right after it 3 times in a row, never an ERROR: handled as if the ERROR had come.
-      const message = 'refused: the broker closed the connection each time this frame was sent (no ERROR frame)';
+      const message = 'refused: the connection closed each time it was sent (no ERROR frame)';
       debug(`${refused} ${message}`);
       refuse(refused, message);
     }

@@ -55,8 +55,7 @@ export function beginTransaction(context: TransactionContext): Transaction {
     if (phase !== 'open') return;
     phase = 'broken';
     brokenReason =
-      `transaction ${id} was discarded by the broker: the connection dropped before COMMIT, ` +
-      'so none of its sends or acknowledgements took effect';
+      `transaction ${id} was discarded: the connection dropped before COMMIT, so nothing in it took effect`;
     onEnd(transaction);
   };
 

@@ -129,7 +129,7 @@ export async function socketOpener(
     if (!url) throw new Error('no websocket endpoint');
     if (socketFactory) return () => socketFactory(url);
     const Native = (globalThis as { WebSocket?: new (url: string, protocols: string[]) => WebSocketLike }).WebSocket;
-    if (!Native) throw new Error('no global WebSocket here; pass `socketFactory` (e.g. the `ws` package in Node)');
+    if (!Native) throw new Error('no global WebSocket: pass `socketFactory` (e.g. with the `ws` package)');
     return () => new Native(url, STOMP_SUBPROTOCOLS);
   }
   const url = endpoints.sockjs;

@@ -113,12 +113,12 @@ describe('Connection (on @stomp/stompjs)', () => {
     await open();
     receive('CONNECTED\nversion:1.1\n\n\0');
     const before = socket.sent.length;
-    // A name with a line break would put a second `destination` ahead of the real one.
-    expect(() => connection.publish('/queue/mine', { 'x:1\ndestination': '/queue/theirs' }, 'x')).toThrow(/header name .* cannot be sent/);
-    expect(() => connection.publish('/queue/mine', { 'a:b': '1' }, 'x')).toThrow(/header name/);
-    expect(() => connection.publish('/queue/mine', { note: 'one\ntwo' }, 'x')).toThrow(/line break, which STOMP 1.1 cannot carry/);
+    // Names are refused when a send or subscription is made (checkHeaders, see the outbox tests);
+    // values depend on the version negotiated, so the connection checks them as it writes.
+    expect(() => connection.publish('/queue/mine', { note: 'one\ntwo' }, 'x')).toThrow(/STOMP 1.1 cannot carry its value|cannot be carried by STOMP 1.1/);
+    expect(() => connection.publish('/queue/mine', { path: 'C:\\temp' }, 'x')).toThrow(/STOMP 1.1/);
     expect(() => connection.publish('/queue/mine\nx', {}, 'x')).toThrow(/"destination"/);
-    expect(() => connection.subscribe('s', '/q', { 'bad\rname': '1' }, () => undefined)).toThrow(/header name/);
+    expect(() => connection.subscribe('s', '/q', { selector: 'a\rb' }, () => undefined)).toThrow(/STOMP 1.1/);
     expect(() => connection.transmit('COMMIT', { transaction: 't\0' })).toThrow(/NUL/);
     expect(socket.sent).toHaveLength(before);
   });

@@ -116,7 +116,7 @@ describe('Outbox', () => {
       vi.advanceTimersByTime(600);
       const second = outbox.add('/q', 'b');
       vi.advanceTimersByTime(400);
-      await expect(first).rejects.toThrow(/not confirmed within the send deadline of 1000 ms/);
+      await expect(first).rejects.toThrow(/past the send deadline of 1000 ms/);
       expect(outbox.getSnapshot().map((e) => e.status)).toEqual(['failed', 'queued']);
       vi.advanceTimersByTime(600);
       await expect(second).rejects.toThrow(/deadline/);
