@@ -141,6 +141,12 @@ export interface RoomTimeline {
   history: HistoryState;
   /** A view (`useRoom`) has it open: not capped. */
   open: boolean;
+  /**
+   * A view shows its newest message to the user right now (at the bottom,
+   * tab visible): nothing in it is unread, even before the read marker that
+   * follows has gone out and come back.
+   */
+  reading?: boolean;
   /** Internal. */
   data: RoomData;
 }

@@ -60,6 +60,8 @@ export interface ChatStore extends StoreApi<ChatState> {
   dropSent(roomId: string): void;
   /** A view opened or closed the room; closing caps its messages. */
   setOpen(roomId: string, open: boolean): void;
+  /** A view shows the room's newest message to the user (or stopped): its unread count is 0 meanwhile. */
+  setReading(roomId: string, reading: boolean): void;
   setHistory(roomId: string, patch: Partial<Pick<HistoryState, 'loading' | 'floor' | 'error' | 'oldestOffset' | 'followedFrom'>>): void;
   /** Our own read position, applied at once (the stream echo confirms it). */
   markReadLocal(roomId: string, marker: ReadMarker): void;
@@ -190,6 +192,12 @@ export function createChatStore(options: ChatStoreOptions = {}): ChatStore {
       if ((api.getState().timelines[roomId]?.open ?? false) === open) return;
       room(roomId, (d) => {
         d.open = open;
+      });
+    },
+    setReading(roomId, reading) {
+      if ((api.getState().timelines[roomId]?.reading ?? false) === reading) return;
+      room(roomId, (d) => {
+        d.reading = reading;
       });
     },
     setHistory(roomId, patch) {

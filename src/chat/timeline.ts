@@ -45,6 +45,7 @@ export class RoomDraft {
   readMarkers: Record<string, ReadMarker>;
   history: HistoryState;
   open: boolean;
+  reading: boolean;
   /** Message ids whose view must be rebuilt. */
   readonly touched = new Set<string>();
 
@@ -59,6 +60,7 @@ export class RoomDraft {
     this.readMarkers = { ...base.readMarkers };
     this.history = { ...base.history };
     this.open = base.open;
+    this.reading = base.reading ?? false;
   }
 
   /** Fold one stream event; returns a reason if it is not allowed. */
@@ -166,6 +168,7 @@ export class RoomDraft {
       readMarkers: this.readMarkers,
       history: sameHistory(this.base.history, h) ? this.base.history : h,
       open: this.open,
+      ...(this.reading && { reading: true }),
       data: {
         records: this.records,
         seen: this.seen,
@@ -204,6 +207,7 @@ export class RoomDraft {
    * known, after where we started following), not deleted.
    */
   unread(me: string | null): number {
+    if (this.reading) return 0;
     const marker = me === null ? undefined : this.readMarkers[me]?.offset;
     const after = marker ?? this.history.followedFrom ?? -1;
     let count = 0;

@@ -83,6 +83,21 @@ test('unread counts grow in a room someone else posts to, and clear once it is r
     [...document.querySelectorAll('.sk-rooms__room')].every((b) => !/release/.test(b.textContent ?? '') || !/unread/.test(b.textContent ?? '')),
   );
 
+  // While Alice reads #release at its bottom, new messages there never show a badge, not even for a moment.
+  await alice.page.evaluate(() => {
+    const w = window as unknown as { __badges: number };
+    w.__badges = 0;
+    new MutationObserver(() => {
+      const open = document.querySelector('.sk-rooms__room[aria-current="page"]');
+      if (open?.hasAttribute('data-unread')) w.__badges += 1;
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  for (const text of ['one more', 'and another']) {
+    await send(bob.page, text);
+    await waitForMessage(alice.page, text);
+  }
+  await alice.page.waitForTimeout(1500); // past the read marker's round trip
+  expect(await alice.page.evaluate(() => (window as unknown as { __badges: number }).__badges)).toBe(0);
 
   expect(errors.flat()).toEqual([]);
   await alice.context.close();

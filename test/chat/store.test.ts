@@ -158,6 +158,16 @@ describe('edits, deletes, reactions', () => {
 });
 
 describe('read markers and unread', () => {
+  test('a room whose newest message the user sees counts nothing unread (no badge between a message and its read marker)', () => {
+    const { store } = setup();
+    store.setReading(ROOM, true);
+    store.receive(msg('a', 'hi', 'bob', 1));
+    store.flush();
+    expect(store.getState().unread[ROOM]).toBe(0);
+    store.setReading(ROOM, false); // scrolled up, or the tab is hidden, before the marker went out
+    expect(store.getState().unread[ROOM]).toBe(1);
+  });
+
   test('unread counts messages from others after my read marker', () => {
     const { store } = setup();
     store.receiveAll([msg('a', '1', 'bob', 1), msg('b', '2', 'me', 2), msg('c', '3', 'bob', 3), msg('d', '4', 'carol', 4)]);

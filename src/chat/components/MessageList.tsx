@@ -9,7 +9,7 @@ import { useChatFormat } from './locale';
 import type { MessageData } from './Message';
 import { LoadingHeader, MessageRow, type RowContext } from './MessageRow';
 import { useFollow } from './use-follow';
-import { useMarkRead } from './use-mark-read';
+import { useMarkRead, useReading } from './use-mark-read';
 import { VirtualLog } from './virtual-log';
 
 export interface MessageListViewProps extends RowContext {
@@ -134,6 +134,7 @@ function RoomMessageList({ roomId, label, className }: MessageListProps) {
   const [atBottom, setAtBottom] = useState(true);
   const lastId = messages[messages.length - 1]?.id;
   useMarkRead(room.markRead, atBottom, lastId);
+  useReading(chat.store, roomId, atBottom);
   // Failures already show (failed status, history error) and reach the provider's onError.
   const { loadOlder } = room;
   const on = useMemo(

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
+import type { ChatStore } from '../store';
 
 /**
  * Calls `markRead` while the newest message is in view: at most once per
@@ -24,4 +25,25 @@ export function useMarkRead(markRead: () => void, inView: boolean, lastId: strin
     },
     [],
   );
+}
+
+const onVisibility = (listener: () => void): (() => void) => {
+  document.addEventListener('visibilitychange', listener);
+  return () => document.removeEventListener('visibilitychange', listener);
+};
+const isVisible = (): boolean => document.visibilityState !== 'hidden';
+const visibleOnServer = (): boolean => false;
+
+/**
+ * Tells the store while the user sees the room's newest message (at the
+ * bottom, tab visible): its unread count is 0 meanwhile, so the open room
+ * never flashes a badge between a message arriving and its read marker.
+ */
+export function useReading(store: ChatStore, roomId: string, atBottom: boolean): void {
+  const visible = useSyncExternalStore(onVisibility, isVisible, visibleOnServer);
+  const reading = atBottom && visible;
+  useEffect(() => {
+    store.setReading(roomId, reading);
+    return () => store.setReading(roomId, false);
+  }, [store, roomId, reading]);
 }
