@@ -11,11 +11,28 @@ const config: StorybookConfig = {
   typescript: {
     // Docs pages take prop tables and descriptions from the components' TSDoc.
     reactDocgen: 'react-docgen-typescript',
+    // Only the components have prop tables (not Storybook's own preview file).
+    reactDocgenTypescriptOptions: { include: ['src/**/*.tsx'] },
   },
   viteFinal: async (viteConfig) => ({
     ...viteConfig,
     // sockjs-client reads `global`, which browsers do not have.
     define: { ...viteConfig.define, global: 'globalThis' },
+    build: {
+      ...viteConfig.build,
+      // Storybook's own runtime is one large chunk by design (a static dev tool, not an app).
+      chunkSizeWarningLimit: 4096,
+      rolldownOptions: {
+        ...viteConfig.build?.rolldownOptions,
+        onwarn(warning, warn) {
+          // 'use client' is meant for React Server Component frameworks; a browser bundle drops it, as it should.
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && /use client/.test(warning.message)) return;
+          // A note on how long plugins took, not a problem with the build.
+          if (warning.code === 'PLUGIN_TIMINGS') return;
+          warn(warning);
+        },
+      },
+    },
   }),
 };
 
