@@ -1,5 +1,5 @@
 'use client';
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 
 export interface ComposerViewProps {
   /** Controlled text; leave undefined to let the composer hold it. */
@@ -35,6 +35,15 @@ export function ComposerView(props: ComposerViewProps) {
   const composing = useRef(false);
   const lastTyping = useRef(0);
   const noteId = useId();
+  const box = useRef<HTMLTextAreaElement>(null);
+  // Grows with its text up to the stylesheet's max-block-size, then scrolls: CSS `field-sizing`
+  // where the browser has it, else measured here (Safari, Firefox).
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el || globalThis.CSS?.supports?.('field-sizing', 'content')) return;
+    el.style.blockSize = 'auto';
+    if (el.scrollHeight > 0) el.style.blockSize = `${el.scrollHeight + el.offsetHeight - el.clientHeight}px`;
+  }, [value]);
   const disabled = Boolean(disabledReason);
   const note = disabledReason || notice || null;
 
@@ -81,6 +90,7 @@ export function ComposerView(props: ComposerViewProps) {
       onSubmit={onSubmit}
     >
       <textarea
+        ref={box}
         className="sk-composer__input"
         // The draft's direction follows what is typed (Arabic in an English page and vice versa).
         dir="auto"
