@@ -202,14 +202,14 @@ test('announce to three rooms is all or nothing', async () => {
   const reader = pool.open(broker, 'carol');
   try {
     await Promise.all([waitForStatus(session, 'connected'), waitForStatus(reader.session, 'connected')]);
-    for (const room of rooms) reader.chat.openRoom(room, { presence: false });
-    // Each room's stream exists and carol reads it before the first announce.
-    // On RabbitMQ, publishing to a stream another connection created a few ms
-    // earlier can break the publishing connection (README, dialect table); once
-    // in CI that left carol without an announce whose COMMIT was receipted
-    // (cause not pinned down). That race is the outbox tests' subject; this
-    // one is about the transaction.
+    // Each room's stream exists (alice's first message created it) and carol
+    // reads it before the first announce. On RabbitMQ a stream that one
+    // connection declares while another publishes to it a few ms later is a
+    // race of its own (README, dialect table; twice in CI it left carol
+    // without a message whose RECEIPT had come): the outbox tests' subject,
+    // not this one's, which is the transaction.
     for (const room of rooms) await chat.sendMessage(room, 'opened');
+    for (const room of rooms) reader.chat.openRoom(room, { presence: false });
     await vi.waitFor(() => {
       for (const room of rooms) expect(texts(reader, room)).toEqual(['opened']);
     }, WAIT);
