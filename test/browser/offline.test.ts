@@ -18,6 +18,9 @@ test('offline and back: queued messages survive a reload and are delivered once,
   await openRoom(bob.page, 'general');
   await send(alice.page, 'online first');
   await waitForMessage(bob.page, 'online first');
+  // Its RECEIPT may still be on the way when Bob has it: wait for it, or the
+  // outage below would (rightly) put it back in the outbox to resend.
+  await alice.page.waitForFunction(() => window.__stompkit?.session.getSnapshot().pending === 0);
 
   await alice.context.setOffline(true);
   await alice.page.waitForFunction(() => document.querySelector('.sk-banner')?.getAttribute('data-state') === 'offline', null, {
