@@ -10,14 +10,14 @@ import { createServer } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../browser/chromium';
 import { consumerApp, ourVersion, run, type ConsumerApp } from './app-setup';
-import { startBrokerBin } from './broker-bin';
+import { startCli, type Cli } from '../support/broker-cli';
 import { twoPeopleChat } from './chat-check';
 
 /** Next.js 16 runs on Node 20.9+; its version is pinned here, not taken from our dev dependencies. */
 const NEXT = '16.5.0';
 
 let app: ConsumerApp;
-let broker: { proc: ChildProcess; port: number };
+let broker: Cli;
 let next: ChildProcess;
 let origin: string;
 let browser: Browser;
@@ -39,7 +39,7 @@ beforeAll(async () => {
   );
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
   await app.timed('next build', () => run(app.bin('next'), ['build'], { cwd: app.dir, env }));
-  broker = await startBrokerBin(app.bin('stompkit-broker'), app.dir);
+  broker = await startCli(['--memory'], { bin: app.bin('stompkit-broker'), cwd: app.dir });
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
   next = spawn(app.bin('next'), ['start', '-H', '127.0.0.1', '-p', String(port)], { cwd: app.dir, env, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -5,17 +5,16 @@
  * static files, the broker started from the package's own `stompkit-broker`
  * bin, and two people chatting in Chromium.
  */
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../browser/chromium';
 import { serveStatic, type StaticServer } from '../browser/static-server';
 import { consumerApp, ourVersion, run, type ConsumerApp } from './app-setup';
-import { startBrokerBin } from './broker-bin';
+import { startCli, type Cli } from '../support/broker-cli';
 import { twoPeopleChat } from './chat-check';
 
 let app: ConsumerApp;
-let broker: { proc: ChildProcess; port: number };
+let broker: Cli;
 let site: StaticServer;
 let browser: Browser;
 
@@ -29,7 +28,7 @@ beforeAll(async () => {
   await app.timed('tsc', () => run(app.bin('tsc'), ['-p', app.dir], { cwd: app.dir }));
   await app.timed('vite build', () => run(app.bin('vite'), ['build'], { cwd: app.dir }));
   site = await serveStatic(join(app.dir, 'dist'));
-  broker = await startBrokerBin(app.bin('stompkit-broker'), app.dir);
+  broker = await startCli(['--memory'], { bin: app.bin('stompkit-broker'), cwd: app.dir });
   browser = await launchChromium();
 }, 600_000);
 

@@ -16,17 +16,25 @@ export interface Cli {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+export interface CliOptions {
+  /** Run under `ulimit -n`. */
+  fileLimit?: number;
+  /** Another `stompkit-broker` bin, e.g. one an app installed from the packed tarball (it runs its own dist). Default: this repository's, on the source. */
+  bin?: string;
+  cwd?: string;
+}
+
 /**
  * Starts the CLI with `args` (`--port 0` unless `args` names a port) and waits
- * for its URLs; `fileLimit` runs it under `ulimit -n`.
+ * for its URLs.
  */
-export function startCli(args: string[], { fileLimit }: { fileLimit?: number } = {}): Promise<Cli> {
-  const argv = [bin, ...(args.includes('--port') ? [] : ['--port', '0']), ...args];
+export function startCli(args: string[], { fileLimit, bin: other, cwd = root }: CliOptions = {}): Promise<Cli> {
+  const argv = [other ?? bin, ...(args.includes('--port') ? [] : ['--port', '0']), ...args];
   const [command, commandArgs] =
     fileLimit === undefined ? [process.execPath, argv] : ['bash', ['-c', `ulimit -n ${fileLimit} && exec "$0" "$@"`, process.execPath, ...argv]];
   const proc = spawn(command, commandArgs, {
-    cwd: root,
-    env: { ...process.env, STOMPKIT_BROKER_SOURCE: '1' },
+    cwd,
+    env: { ...process.env, ...(other === undefined && { STOMPKIT_BROKER_SOURCE: '1' }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

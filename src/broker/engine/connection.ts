@@ -246,13 +246,17 @@ export class Connection implements EngineConnection, SubscriptionOwner, FlowPubl
   private run(frame: Frame): void {
     if (!this.isOpen && this.phase !== 'new') return;
     let pending: Promise<void> | void;
+    const flow = this.ctx.flow;
+    // What this frame fans out is written on this connection's behalf (flow.ts).
+    const previous = flow.enter(this);
     try {
-      // What this frame fans out is written on this connection's behalf (flow.ts).
-      pending = this.ctx.flow.publishing(this, () => this.commands.handle(frame));
-      if (frame.command === 'SEND') this.ctx.flow.hold(this);
+      pending = this.commands.handle(frame);
+      if (frame.command === 'SEND') flow.hold(this);
     } catch (err) {
       this.fail(err, frame.headers['receipt']);
       return;
+    } finally {
+      flow.leave(previous);
     }
     if (pending) {
       this.busy = true;
@@ -272,7 +276,8 @@ export class Connection implements EngineConnection, SubscriptionOwner, FlowPubl
   private write(bytes: Uint8Array, frame: boolean): void {
     if (this.phase === 'closed') return;
     const limit = this.ctx.limits.maxPendingBytes;
-    if (this.sink.pendingBytes() + bytes.length > limit) {
+    const backlog = this.sink.pendingBytes() + bytes.length;
+    if (backlog > limit) {
       this.fail(
         new StompError('Slow consumer', `More than ${limit} bytes are waiting to be sent to this client; closing`),
         undefined,
@@ -282,7 +287,7 @@ export class Connection implements EngineConnection, SubscriptionOwner, FlowPubl
     if (frame) this.ctx.counters.framesOut++;
     this.lastWritten = this.ctx.clock.now();
     this.push(bytes);
-    this.ctx.flow.wrote(this, this.sink.pendingBytes());
+    this.ctx.flow.wrote(this, backlog);
   }
 
   pauseReading(): void {

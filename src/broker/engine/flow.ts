@@ -64,15 +64,18 @@ export class Flow {
     private readonly limits: FlowLimits,
   ) {}
 
-  /** Runs `fn` as the handling of a frame `publisher` sent. */
-  publishing<T>(publisher: FlowPublisher, fn: () => T): T {
+  /**
+   * `publisher`'s frame is being handled from now until `leave(returned)`
+   * (a pair rather than a callback: no closure per frame on the hot path).
+   */
+  enter(publisher: FlowPublisher): FlowPublisher | null {
     const previous = this.current;
     this.current = publisher;
-    try {
-      return fn();
-    } finally {
-      this.current = previous;
-    }
+    return previous;
+  }
+
+  leave(previous: FlowPublisher | null): void {
+    this.current = previous;
   }
 
   /** `consumer` was just written to; `pending` is its backlog now. */

@@ -78,6 +78,8 @@ export class StreamQueue implements AckSource {
   private readonly maxAgeMs: number;
   /** Appended, waiting for the store, in offset order (`ok` once stored; `failed` never becomes visible). */
   private unstored: { entry: Entry; state: 'pending' | 'ok' | 'failed' }[] = [];
+  /** Index of the first entry of `unstored` still to settle (a head index, not shift(): batches can be long). */
+  private unstoredHead = 0;
   /** One past the last offset readers may see. */
   private visibleEnd: number;
 
@@ -132,10 +134,14 @@ export class StreamQueue implements AckSource {
     const settle = (state: 'ok' | 'failed') => () => {
       waiting.state = state;
       // Stores answer in order; should one not, later messages still wait for earlier ones.
-      while (this.unstored.length > 0 && this.unstored[0]!.state !== 'pending') {
-        const head = this.unstored.shift()!;
+      while (this.unstoredHead < this.unstored.length && this.unstored[this.unstoredHead]!.state !== 'pending') {
+        const head = this.unstored[this.unstoredHead++]!;
         if (head.state === 'ok') this.reveal(head.entry, now);
         else this.visibleEnd = Math.max(this.visibleEnd, head.entry.offset + 1);
+      }
+      if (this.unstoredHead === this.unstored.length) {
+        this.unstored = [];
+        this.unstoredHead = 0;
       }
     };
     stored.then(settle('ok'), settle('failed'));

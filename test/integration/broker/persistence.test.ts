@@ -12,6 +12,19 @@ import { startCli } from '../../support/broker-cli.js';
 const DURABLE = { durable: 'true', 'auto-delete': 'false' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Hands each frame to `onFrame` (which may throw) until the peer is closed or quiet for `quietMs`. */
+async function eachFrame(peer: RawStomp, quietMs: number, onFrame: (f: RawFrame) => void): Promise<void> {
+  for (;;) {
+    let f: RawFrame;
+    try {
+      f = await peer.next(quietMs);
+    } catch {
+      return;
+    }
+    onFrame(f);
+  }
+}
+
 /** Everything a subscription delivers until it has been quiet for `quietMs`. */
 async function drain(peer: RawStomp, quietMs = 500): Promise<RawFrame[]> {
   const frames: RawFrame[] = [];
@@ -84,18 +97,10 @@ describe('persistence', () => {
     const receipted = new Set<string>();
     let sent = 0;
     // Collect receipts as they come; publish continuously until killed.
-    const collecting = (async () => {
-      for (;;) {
-        let f: RawFrame;
-        try {
-          f = await peer.next(30_000);
-        } catch {
-          return;
-        }
-        if (f.command === 'RECEIPT') receipted.add(f.headers['receipt-id']!);
-        else throw new Error(`unexpected ${f.command} ${f.headers.message ?? ''}`);
-      }
-    })();
+    const collecting = eachFrame(peer, 30_000, (f) => {
+      if (f.command === 'RECEIPT') receipted.add(f.headers['receipt-id']!);
+      else throw new Error(`unexpected ${f.command} ${f.headers.message ?? ''}`);
+    });
     let killed = false;
     const publishing = (async () => {
       while (!killed) {
@@ -145,32 +150,17 @@ describe('persistence', () => {
       const { peer: publisher } = await rawConnect(cli.port);
       const { peer: reader } = await rawConnect(cli.port);
       reader.send('SUBSCRIBE', { destination: s, id: 'f', ...STREAM_HEADERS, ack: 'client', 'prefetch-count': '1000000', 'x-stream-offset': `offset=${resumeAt}` });
-      const following = (async () => {
-        for (;;) {
-          let f: RawFrame;
-          try {
-            f = await reader.next(30_000);
-          } catch {
-            return;
-          }
-          if (f.command !== 'MESSAGE') continue;
-          const offset = Number(f.headers['x-stream-offset']);
-          const id = f.headers['x-id']!;
-          const before = seen.get(offset);
-          if (before !== undefined && before !== id) throw new Error(`offset ${offset} was ${before}, now ${id}`);
-          seen.set(offset, id);
-        }
-      })();
-      const receipts = (async () => {
-        for (;;) {
-          try {
-            const f = await publisher.next(30_000);
-            if (f.command === 'RECEIPT') receipted.add(f.headers['receipt-id']!);
-          } catch {
-            return;
-          }
-        }
-      })();
+      const following = eachFrame(reader, 30_000, (f) => {
+        if (f.command !== 'MESSAGE') return;
+        const offset = Number(f.headers['x-stream-offset']);
+        const id = f.headers['x-id']!;
+        const before = seen.get(offset);
+        if (before !== undefined && before !== id) throw new Error(`offset ${offset} was ${before}, now ${id}`);
+        seen.set(offset, id);
+      });
+      const receipts = eachFrame(publisher, 30_000, (f) => {
+        if (f.command === 'RECEIPT') receipted.add(f.headers['receipt-id']!);
+      });
       let killed = false;
       const publishing = (async () => {
         while (!killed) {
@@ -198,17 +188,11 @@ describe('persistence', () => {
       peer.send('SUBSCRIBE', { destination: s, id: 'all', ...STREAM_HEADERS, ack: 'client', 'prefetch-count': '2000', 'x-stream-offset': 'first' });
       // Read at a pace the broker allows: a cumulative ACK every 1,000 messages.
       const all: (readonly [number, string])[] = [];
-      for (;;) {
-        let f: RawFrame;
-        try {
-          f = await peer.next(1000);
-        } catch {
-          break;
-        }
+      await eachFrame(peer, 1000, (f) => {
         if (f.command !== 'MESSAGE') throw new Error(`${f.command} ${f.headers.message ?? ''}`);
         all.push([Number(f.headers['x-stream-offset']), f.headers['x-id']!]);
         if (all.length % 1000 === 0) peer.send('ACK', { id: f.headers.ack! });
-      }
+      });
       const byOffset = new Map(all);
       const reused = [...seen].filter(([offset, id]) => byOffset.get(offset) !== id);
       expect(reused).toEqual([]);
