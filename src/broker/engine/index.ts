@@ -44,6 +44,7 @@ export const DEFAULT_LIMITS: Readonly<BrokerLimits> = Object.freeze({
   maxSubscriptionsPerConnection: 256,
   maxPendingBytes: 8 * 1024 * 1024,
   consumerStallMs: 10_000,
+  streamMemoryBytes: 4 * 1024 * 1024,
 });
 
 /** The host's timers, read at call time so test fakes installed later still apply. */
@@ -71,8 +72,14 @@ class Engine implements BrokerEngine {
     const log = options.log ?? (() => {});
     this.store = options.store ?? createMemoryStore();
     const clock = options.clock ?? systemClock;
-    const router = new Router(this.store, log, () => clock.now());
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
+    const router = new Router(this.store, log, () => clock.now(), {
+      streamMemoryBytes: limits.streamMemoryBytes,
+      retryLater: (fn, ms) => {
+        const t = clock.setTimeout(fn, ms);
+        (t as { unref?: () => void } | null)?.unref?.();
+      },
+    });
     this.ctx = {
       router,
       limits,
@@ -99,7 +106,7 @@ class Engine implements BrokerEngine {
   }
 
   async start(): Promise<void> {
-    this.ctx.router.restore(await this.store.load());
+    this.ctx.router.restore(await this.store.load({ streamMemoryBytes: this.ctx.limits.streamMemoryBytes }));
     const { clock, router } = this.ctx;
     if (this.sweep === undefined) {
       this.sweep = clock.setInterval(() => router.expire(clock.now()), EXPIRY_SWEEP_MS);

@@ -40,6 +40,17 @@ export function createMemoryStore(): MessageStore {
       q.messages.set(message.offset, message);
       q.nextOffset = Math.max(q.nextOffset, message.offset + 1);
     },
+    async read(queue: string, from: number, maxBytes: number): Promise<StoredMessage[]> {
+      const out: StoredMessage[] = [];
+      let bytes = 0;
+      for (const m of held(queue).messages.values()) {
+        if (m.offset < from) continue;
+        out.push(m);
+        bytes += m.body.length;
+        if (bytes >= maxBytes) break;
+      }
+      return out.sort((a, b) => a.offset - b.offset);
+    },
     async remove(queue: string, offsets: readonly number[]): Promise<void> {
       const q = held(queue);
       for (const o of offsets) q.messages.delete(o);

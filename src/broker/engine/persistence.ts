@@ -7,7 +7,7 @@
  */
 import type { MessageStore, QueueDeclaration, StoredMessage } from './types.js';
 
-function attempt(fn: () => Promise<void>): Promise<void> {
+function attempt<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return fn();
   } catch (err) {
@@ -46,7 +46,7 @@ export class QueueStore {
     );
   }
 
-  private run(fn: () => Promise<void>): Promise<void> {
+  private run<T>(fn: () => Promise<T>): Promise<T> {
     return this.declared ? this.declared.then(() => attempt(fn)) : attempt(fn);
   }
 
@@ -60,6 +60,18 @@ export class QueueStore {
 
   truncate(queue: string, beforeOffset: number): Promise<void> {
     return this.run(() => this.store.truncate(queue, beforeOffset));
+  }
+
+  /** Whether `read` can bring back messages (the store implements it). */
+  get canRead(): boolean {
+    return typeof this.store.read === 'function';
+  }
+
+  read(queue: string, from: number, maxBytes: number): Promise<StoredMessage[]> {
+    return this.run(() => {
+      if (!this.store.read) throw new Error('the store cannot read messages back');
+      return this.store.read(queue, from, maxBytes);
+    });
   }
 
   /** The queue is deleted; `offsets` (what it still held) are removed instead by a store that cannot delete. */

@@ -53,6 +53,13 @@ import { QueueStore } from './persistence.js';
 
 export type Queue = ClassicQueue | StreamQueue;
 
+export interface StreamOptions {
+  /** Bytes of each stream held in memory (see `BrokerLimits.streamMemoryBytes`). */
+  streamMemoryBytes?: number;
+  /** Timer for retrying a failed history read. */
+  retryLater?: (fn: () => void, ms: number) => void;
+}
+
 /** Queue arguments kept from declaration headers. */
 const ARG_NAMES = [
   'x-max-length-bytes',
@@ -108,12 +115,15 @@ export class Router {
     private readonly log: (message: string) => void,
     /** The engine clock (`x-message-ttl`, `x-expires`). */
     private readonly now: () => number = () => Date.now(),
+    private readonly streams: StreamOptions = {},
   ) {}
 
   /** Rebuild queues from the store at start-up. */
   restore(stored: readonly StoredQueue[]): void {
     for (const sq of stored) {
       const q = this.create(sq.declaration, sq.nextOffset, false);
+      // History first: it is older than the messages loaded in full.
+      if (q.kind === 'stream' && sq.history) q.restoreHistory(sq.history);
       for (const m of sq.messages) {
         const entry = new Entry(m, `/queue/${sq.declaration.name}`);
         if (q.kind === 'stream') q.restore(entry);
@@ -308,7 +318,7 @@ export class Router {
     const store = declaration.durable ? new QueueStore(this.store, declaration, declare, after) : null;
     const q: Queue =
       declaration.type === 'stream'
-        ? new StreamQueue(declaration, store, this.log, nextOffset)
+        ? new StreamQueue(declaration, store, this.log, nextOffset, this.streams.streamMemoryBytes, this.streams.retryLater)
         : new ClassicQueue(
             declaration,
             store,

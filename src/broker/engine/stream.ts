@@ -23,18 +23,35 @@
  * the store has it (as a RabbitMQ stream delivers only committed chunks), in
  * offset order. A reader can then never have seen an offset that a crash
  * takes back and a restart hands to another message.
+ *
+ * Bounded memory: with a store that can `read`, only the newest
+ * `memoryBytes` of messages stay in memory; older ones are summarised in a
+ * {@link StreamHistory} and a reader behind the window is fed from the store
+ * one page at a time, as its credit allows.
  */
-import type { DestinationStats, QueueDeclaration } from './types.js';
+import type { DestinationStats, QueueDeclaration, StreamChunk } from './types.js';
 import type { QueueStore } from './persistence.js';
 import { type AckSource, Entry, type Subscriber } from './message.js';
 import { StompError } from './frame.js';
+import { StreamHistory } from './stream-history.js';
 
 interface Reader {
   sub: Subscriber;
   cursor: number;
   inflight: number;
   pumping: boolean;
+  /** Messages read from the store for a reader behind the memory window, and how far it got. */
+  page: Entry[] | null;
+  pageAt: number;
+  loading: boolean;
+  /** A `timestamp=` start skips the older messages of the first run it lands in. */
+  notBefore: number;
 }
+
+/** Body bytes asked of the store per page. */
+const PAGE_BYTES = 256 * 1024;
+/** Wait before asking the store again after a failed read. */
+const READ_RETRY_MS = 1000;
 
 const UNIT_MS: Record<string, number> = {
   Y: 365 * 86_400_000,
@@ -82,13 +99,22 @@ export class StreamQueue implements AckSource {
   private unstoredHead = 0;
   /** One past the last offset readers may see. */
   private visibleEnd: number;
+  /** Stored messages no longer held in memory. */
+  private readonly history = new StreamHistory();
+  private readonly destination: string;
+  /** Bytes held in memory before the oldest move to `history`; Infinity when the store cannot read them back. */
+  private readonly memoryBytes: number;
 
   constructor(
     readonly declaration: QueueDeclaration,
     private readonly store: QueueStore | null,
     private readonly log: (message: string) => void,
     private nextOffset = 0,
+    memoryBytes = Infinity,
+    private readonly retryLater: (fn: () => void, ms: number) => void = (fn, ms) => void setTimeout(fn, ms),
   ) {
+    this.destination = `/queue/${declaration.name}`;
+    this.memoryBytes = store?.canRead ? memoryBytes : Infinity;
     const lb = declaration.args['x-max-length-bytes'];
     if (lb !== undefined && !/^\d+$/.test(lb)) {
       throw new StompError('precondition_failed', `PRECONDITION_FAILED - invalid arg 'x-max-length-bytes': "${lb}"`);
@@ -99,7 +125,13 @@ export class StreamQueue implements AckSource {
     this.visibleEnd = nextOffset;
   }
 
+  /** First offset retained (in the store or in memory). */
   get firstOffset(): number {
+    return this.history.first ?? this.memoryFirst;
+  }
+
+  /** First offset held in memory. */
+  private get memoryFirst(): number {
     return this.head < this.entries.length ? this.entries[this.head].offset : this.visibleEnd;
   }
 
@@ -113,6 +145,17 @@ export class StreamQueue implements AckSource {
     this.bytes += entry.size;
     this.nextOffset = Math.max(this.nextOffset, entry.offset + 1);
     this.visibleEnd = this.nextOffset;
+    if (this.bytes > this.memoryBytes) this.evict();
+  }
+
+  /** Restore the summaries of what the store holds before the restored messages. */
+  restoreHistory(chunks: readonly StreamChunk[]): void {
+    this.history.restore(chunks);
+    const last = chunks[chunks.length - 1];
+    if (last) {
+      this.nextOffset = Math.max(this.nextOffset, last.next);
+      this.visibleEnd = this.nextOffset;
+    }
   }
 
   /** The offset the next appended message gets. */
@@ -154,10 +197,24 @@ export class StreamQueue implements AckSource {
     this.visibleEnd = entry.offset + 1;
     for (const r of this.readers.values()) this.pump(r);
     this.enforceRetention(now);
+    if (this.bytes > this.memoryBytes) this.evict();
+  }
+
+  /** Move the oldest messages out of memory (they are stored) down to ¾ of the window, keeping the newest. */
+  private evict(): void {
+    const target = (this.memoryBytes * 3) / 4;
+    while (this.bytes > target && this.entries.length - this.head > 1) {
+      const e = this.entries[this.head]!;
+      this.history.add(e.offset, e.size, e.stored.timestamp);
+      this.entries[this.head++] = undefined as unknown as Entry;
+      this.bytes -= e.size;
+    }
+    this.compact();
   }
 
   subscribe(sub: Subscriber, spec: StreamOffsetSpec): void {
-    const r: Reader = { sub, cursor: this.resolve(spec), inflight: 0, pumping: false };
+    const r: Reader = { sub, cursor: 0, inflight: 0, pumping: false, page: null, pageAt: 0, loading: false, notBefore: 0 };
+    r.cursor = this.resolve(spec, r);
     this.readers.set(sub, r);
     this.pump(r);
   }
@@ -177,10 +234,20 @@ export class StreamQueue implements AckSource {
     this.readers.delete(sub);
   }
 
-  /** Drop what `x-max-length-bytes` and `x-max-age` no longer allow; always keeps the newest message. */
+  /**
+   * Drop what `x-max-length-bytes` and `x-max-age` no longer allow: stored
+   * history a run at a time, then messages in memory; always keeps the newest.
+   */
   enforceRetention(now: number): void {
     let dropped = false;
-    while (this.entries.length - this.head > 1) {
+    // A run goes only as a whole: once all of it is too old, or when the rest still exceeds the byte limit
+    // (so a stream keeps up to a run more than `x-max-length-bytes`, never less).
+    for (let c = this.history.oldest(); c; c = this.history.oldest()) {
+      if (this.history.bytes + this.bytes - c.bytes < this.maxBytes && now - c.lastTimestamp <= this.maxAgeMs) break;
+      this.history.dropOldest();
+      dropped = true;
+    }
+    while (this.history.empty && this.entries.length - this.head > 1) {
       const e = this.entries[this.head];
       if (this.bytes <= this.maxBytes && now - e.stored.timestamp <= this.maxAgeMs) break;
       this.entries[this.head++] = undefined as unknown as Entry;
@@ -188,10 +255,7 @@ export class StreamQueue implements AckSource {
       dropped = true;
     }
     if (!dropped) return;
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head);
-      this.head = 0;
-    }
+    this.compact();
     const first = this.firstOffset;
     for (const r of this.readers.values()) if (r.cursor < first) r.cursor = first;
     this.store?.truncate(this.declaration.name, first).catch((err: unknown) => {
@@ -199,13 +263,21 @@ export class StreamQueue implements AckSource {
     });
   }
 
+  private compact(): void {
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+  }
+
   stats(): DestinationStats {
     return {
-      destination: `/queue/${this.declaration.name}`,
+      destination: this.destination,
       kind: 'stream',
       subscribers: this.readers.size,
-      depth: this.entries.length - this.head,
-      storedBytes: this.bytes,
+      depth: this.history.count + this.entries.length - this.head,
+      storedBytes: this.history.bytes + this.bytes,
+      memoryBytes: this.bytes,
     };
   }
 
@@ -214,7 +286,7 @@ export class StreamQueue implements AckSource {
     return new Entry({ ...entry.stored, headers }, entry.destination);
   }
 
-  private resolve(spec: StreamOffsetSpec): number {
+  private resolve(spec: StreamOffsetSpec, r: Reader): number {
     const first = this.firstOffset;
     switch (spec.kind) {
       case 'first':
@@ -227,6 +299,11 @@ export class StreamQueue implements AckSource {
         return Math.min(Math.max(spec.offset, first), this.nextOffset);
       case 'timestamp': {
         const ms = spec.seconds * 1000;
+        const stored = this.history.offsetAt(ms);
+        if (stored !== undefined) {
+          r.notBefore = ms;
+          return stored;
+        }
         let lo = this.head;
         let hi = this.entries.length;
         while (lo < hi) {
@@ -240,7 +317,7 @@ export class StreamQueue implements AckSource {
   }
 
   private at(offset: number): Entry | undefined {
-    const base = this.firstOffset;
+    const base = this.memoryFirst;
     const guess = this.entries[this.head + offset - base];
     if (guess?.offset === offset) return guess;
     // Offsets restored from a store may have gaps: fall back to a search.
@@ -259,14 +336,63 @@ export class StreamQueue implements AckSource {
     r.pumping = true;
     try {
       while (r.sub.open && r.cursor < this.visibleEnd && r.inflight < r.sub.prefetch) {
-        const e = this.at(r.cursor);
-        if (!e) break;
+        let e: Entry | undefined;
+        if (r.cursor < this.memoryFirst) {
+          e = this.fromPage(r);
+          if (!e) {
+            this.load(r);
+            break;
+          }
+        } else {
+          r.page = null;
+          e = this.at(r.cursor);
+          if (!e) break;
+        }
         r.cursor = e.offset + 1;
+        if (e.stored.timestamp < r.notBefore) continue;
+        r.notBefore = 0;
         r.inflight++;
         r.sub.deliver(e, this);
       }
     } finally {
       r.pumping = false;
     }
+  }
+
+  /** The reader's next message from its page of stored history, if the page has it. */
+  private fromPage(r: Reader): Entry | undefined {
+    const page = r.page;
+    if (!page) return undefined;
+    while (r.pageAt < page.length) {
+      const e = page[r.pageAt++]!;
+      if (e.offset >= r.cursor) return e;
+    }
+    r.page = null;
+    return undefined;
+  }
+
+  /** Read the reader's next page of history from the store, then carry on. */
+  private load(r: Reader): void {
+    if (r.loading || !this.store) return;
+    r.loading = true;
+    const from = r.cursor;
+    this.store.read(this.declaration.name, from, PAGE_BYTES).then(
+      (messages) => {
+        r.loading = false;
+        if (this.readers.get(r.sub) !== r) return;
+        r.page = messages.map((m) => this.withOffsetHeader(new Entry(m, this.destination)));
+        r.pageAt = 0;
+        // Nothing stored from `from` on below the window: what is missing was never durable.
+        if (messages.length === 0 && r.cursor === from) r.cursor = Math.max(r.cursor, this.memoryFirst);
+        this.pump(r);
+      },
+      (err: unknown) => {
+        r.loading = false;
+        this.log(`stream ${this.declaration.name}: reading history from ${from} failed: ${String(err)}`);
+        this.retryLater(() => {
+          if (this.readers.get(r.sub) === r) this.pump(r);
+        }, READ_RETRY_MS);
+      },
+    );
   }
 }

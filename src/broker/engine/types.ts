@@ -103,6 +103,13 @@ export interface BrokerLimits {
   maxPendingBytes: number;
   /** A lagging consumer that makes no progress for this many ms while publishers wait on it is cut off. Default 10000. */
   consumerStallMs: number;
+  /**
+   * Bytes (bodies) of each stream's newest messages held in memory. Older
+   * ones stay in the store and are read back a page at a time when a reader
+   * asks for them, so a stream's history costs disk, not memory. Only with a
+   * store that can `read`; default 4 MiB.
+   */
+  streamMemoryBytes: number;
 }
 
 /** A message as kept by a queue or stream, and as persisted. */
@@ -133,6 +140,29 @@ export interface StoredQueue {
   messages: StoredMessage[];
   /** Next offset to assign (so offsets never repeat after truncation or a restart). */
   nextOffset: number;
+  /**
+   * Streams: what the store holds before `messages` but did not load, as
+   * summaries (ascending); readers get those messages through `read`.
+   */
+  history?: StreamChunk[];
+}
+
+/** A run of consecutive stream messages summarised, not held: enough for retention and `x-stream-offset` lookups. */
+export interface StreamChunk {
+  /** First offset in the run. */
+  first: number;
+  /** One past the last offset in the run. */
+  next: number;
+  /** Body bytes of the run. */
+  bytes: number;
+  firstTimestamp: number;
+  lastTimestamp: number;
+}
+
+/** What `load` may leave on disk. */
+export interface LoadOptions {
+  /** Per stream, load about this many bytes of the newest messages and summarise the rest (stores with `read`). */
+  streamMemoryBytes?: number;
 }
 
 /**
@@ -142,7 +172,14 @@ export interface StoredQueue {
  * durable queues wait for `append` to resolve.
  */
 export interface MessageStore {
-  load(): Promise<StoredQueue[]>;
+  load(options?: LoadOptions): Promise<StoredQueue[]>;
+  /**
+   * Streams: stored messages from offset `from` on, ascending, about
+   * `maxBytes` of bodies (at least one message when any exists). Only
+   * durable messages are returned. A store with `read` lets the engine keep
+   * just a window of each stream in memory.
+   */
+  read?(queue: string, from: number, maxBytes: number): Promise<StoredMessage[]>;
   declare(declaration: QueueDeclaration): Promise<void>;
   append(queue: string, message: StoredMessage): Promise<void>;
   /** Classic queues: messages acknowledged (removed for good). */
@@ -205,6 +242,8 @@ export interface DestinationStats {
   depth: number;
   /** Bytes of bodies held (queue/stream). */
   storedBytes: number;
+  /** Streams: the part of `storedBytes` held in memory (the rest is read from the store on demand). */
+  memoryBytes?: number;
 }
 
 export interface BrokerStats {

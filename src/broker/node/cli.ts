@@ -3,7 +3,7 @@
  *
  *   stompkit-broker [--host 127.0.0.1] [--port 7370] [--data-dir .stompkit/data]
  *                   [--memory] [--users users.json] [--acl acl.json] [--allow-origin <origin>]…
- *                   [--max-frame-size <bytes>] [--heartbeat <ms,ms>] [--verbose]
+ *                   [--max-frame-size <bytes>] [--heartbeat <ms,ms>] [--stream-memory <MiB>] [--verbose]
  *
  * Open dev mode by default (any login, passcode ignored); `--users` takes a
  * JSON object of login → passcode and makes the broker check CONNECT logins.
@@ -36,6 +36,8 @@ export const USAGE = `Usage: stompkit-broker [options]
                            down to these (0 = never; default 1000,1000)
   --max-memory <MiB>       memory high-water mark: past it, publishers are held
                            back until usage falls (default 1024; 0 = off)
+  --stream-memory <MiB>    newest part of each stream held in memory; older
+                           history is read from disk as readers ask (default 4)
   --verbose                log diagnostics
   -h, --help               show this help
 `;
@@ -58,6 +60,7 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
       'max-frame-size': { type: 'string' },
       heartbeat: { type: 'string' },
       'max-memory': { type: 'string' },
+      'stream-memory': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -80,7 +83,7 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
   if (values['max-frame-size'] !== undefined) {
     const size = Number(values['max-frame-size']);
     if (!Number.isInteger(size) || size < 256) throw new Error(`--max-frame-size: expected bytes ≥ 256, got ${values['max-frame-size']}`);
-    options.limits = { maxFrameSize: size };
+    options.limits = { ...options.limits, maxFrameSize: size };
   }
   if (values.heartbeat !== undefined) {
     // The CONNECTED `heart-beat` header's own syntax (STOMP 1.2 §"Heart-beating").
@@ -92,6 +95,11 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
     const mib = Number(values['max-memory']);
     if (!Number.isFinite(mib) || mib < 0) throw new Error(`--max-memory: expected MiB (0 = off), got ${values['max-memory']}`);
     options.maxMemory = mib * 1024 * 1024;
+  }
+  if (values['stream-memory'] !== undefined) {
+    const mib = Number(values['stream-memory']);
+    if (!(mib > 0) || !Number.isFinite(mib)) throw new Error(`--stream-memory: expected MiB > 0, got ${values['stream-memory']}`);
+    options.limits = { ...options.limits, streamMemoryBytes: Math.round(mib * 1024 * 1024) };
   }
   if (values.verbose) options.log = (m) => console.error(`[stompkit-broker] ${m}`);
   return { options, port, host: values.host };

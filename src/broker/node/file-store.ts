@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MessageStore, QueueDeclaration, StoredMessage, StoredQueue } from '../engine/types.js';
+import type { LoadOptions, MessageStore, QueueDeclaration, StoredMessage, StoredQueue } from '../engine/types.js';
 import { createDirSync } from './dir-sync.js';
 import { createHandlePool } from './file-handles.js';
 import {
@@ -25,6 +25,8 @@ import {
   encodeTruncate,
   replay,
 } from './log-records.js';
+import { StreamIndex } from './stream-log.js';
+import { type StreamFile, createStreamFiles, declarationOf } from './stream-files.js';
 
 export interface FileStoreOptions {
   /** Directory holding the logs; created if missing. */
@@ -47,21 +49,17 @@ interface Waiter {
 }
 
 /** One queue's log file and what is waiting to be written to it. */
-interface QueueLog {
-  name: string;
-  path: string;
-  declarationJson: string;
+interface QueueLog extends StreamFile {
   pending: Buffer[];
   waiters: Waiter[];
   /** Size on disk of each live message record, by offset. */
   sizes: Map<number, number>;
   liveBytes: number;
   fileBytes: number;
-  /** Non-message bytes a compaction keeps. */
-  overhead: number;
-  nextOffset: number;
   /** The batch (and compaction) being written, which a deletion waits for. */
   busy: Promise<void> | null;
+  /** Streams: where each run of messages is in the file (streams keep no per-message sizes). */
+  stream: StreamIndex | null;
 }
 
 /** A file name that is safe on every file system and unique per queue name. */
@@ -100,6 +98,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
   }
 
   const syncDir = createDirSync(dir);
+  const streams = createStreamFiles({ release: (path) => handles.release(path), syncDir, log });
 
   /** Rewrite a log with only its live content: new file, fsync, atomic rename. */
   async function writeCompacted(path: string, queue: StoredQueue): Promise<void> {
@@ -116,7 +115,14 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
   }
 
   /** Registers a log; its file is opened only while written (file-handles.ts). */
-  async function openLog(name: string, path: string, queue: StoredQueue, sizes: Map<number, number>, overhead: number): Promise<QueueLog> {
+  async function openLog(
+    name: string,
+    path: string,
+    queue: Pick<StoredQueue, 'declaration' | 'nextOffset'>,
+    sizes: Map<number, number>,
+    overhead: number,
+    stream: StreamIndex | null = null,
+  ): Promise<QueueLog> {
     const { size } = await stat(path);
     let liveBytes = 0;
     for (const s of sizes.values()) liveBytes += s;
@@ -132,18 +138,24 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
       overhead,
       nextOffset: queue.nextOffset,
       busy: null,
+      stream,
+      tailPos: size,
+      generation: 0,
+      replacing: null,
     };
     logs.set(name, entry);
     return entry;
   }
 
   function needsCompaction(q: QueueLog): boolean {
+    if (q.stream) return streams.needsCompaction(q, q.stream, compactMinBytes);
     const dead = q.fileBytes - q.liveBytes - q.overhead;
     return dead > compactMinBytes && dead > q.liveBytes;
   }
 
   /** Online compaction, run between batches so no write races it. */
   async function compactOnline(q: QueueLog): Promise<void> {
+    if (q.stream) return streams.compact(q, q.stream);
     const data = await readFile(q.path);
     const replayed = replay(data);
     if (!replayed.queue) return;
@@ -157,6 +169,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
 
   function enqueue(q: QueueLog, record: Buffer): Promise<void> {
     if (closed) return Promise.reject(new Error('store is closed'));
+    q.tailPos += record.length;
     return new Promise<void>((resolve, reject) => {
       q.pending.push(record);
       q.waiters.push({ resolve, reject });
@@ -228,6 +241,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       log(`file-store: write to ${q.name} failed: ${error.message}`);
+      q.tailPos = q.fileBytes + q.pending.reduce((n, r) => n + r.length, 0);
       for (const w of waiters) w.reject(error);
       return;
     }
@@ -243,7 +257,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
   }
 
   return {
-    async load() {
+    async load(options?: LoadOptions) {
       await mkdir(dir, { recursive: true });
       takeLock();
       const result: StoredQueue[] = [];
@@ -255,6 +269,14 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
           continue;
         }
         if (!file.endsWith('.log')) continue;
+        if ((await declarationOf(path))?.type === 'stream') {
+          const loaded = await streams.scan(path, file);
+          if (!loaded) continue;
+          const q = await openLog(loaded.declaration.name, path, loaded, new Map(), loaded.overhead, loaded.index);
+          if (needsCompaction(q)) await streams.compact(q, loaded.index);
+          result.push(await streams.loaded(q, loaded, options?.streamMemoryBytes));
+          continue;
+        }
         const data = await readFile(path);
         const replayed = replay(data);
         if (!replayed.queue) {
@@ -289,6 +311,12 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
       return result;
     },
 
+    async read(queue: string, from: number, maxBytes: number) {
+      const q = requireLog(queue);
+      if (!q.stream) throw new Error(`queue ${queue} is not a stream`);
+      return streams.read(q, q.stream, from, maxBytes);
+    },
+
     async declare(declaration: QueueDeclaration) {
       // A queue deleted and declared again gets a new log, never the old one's records.
       await deletions.get(declaration.name)?.catch(() => {});
@@ -303,7 +331,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
       const path = join(dir, fileNameFor(declaration.name));
       const queue: StoredQueue = { declaration, messages: [], nextOffset: 0 };
       await handles.use(path, async () => undefined); // creates the file
-      const q = await openLog(declaration.name, path, queue, new Map(), 0);
+      const q = await openLog(declaration.name, path, queue, new Map(), 0, declaration.type === 'stream' ? new StreamIndex() : null);
       q.overhead = encodeDeclare(declaration).length;
       // The new file's directory entry must be durable too.
       await syncDir();
@@ -313,8 +341,12 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
     append(queue: string, message: StoredMessage) {
       const q = requireLog(queue);
       const record = encodeAppend(message);
-      q.sizes.set(message.offset, record.length);
-      q.liveBytes += record.length;
+      if (q.stream) {
+        q.stream.add(message.offset, message.timestamp, message.body.length, q.tailPos, record.length);
+      } else {
+        q.sizes.set(message.offset, record.length);
+        q.liveBytes += record.length;
+      }
       q.nextOffset = Math.max(q.nextOffset, message.offset + 1);
       return enqueue(q, record);
     },
@@ -334,6 +366,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
 
     truncate(queue: string, beforeOffset: number) {
       const q = requireLog(queue);
+      q.stream?.truncate(beforeOffset);
       for (const [o, s] of q.sizes) {
         // Offsets were appended in ascending order, so the map is sorted.
         if (o >= beforeOffset) break;

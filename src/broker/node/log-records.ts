@@ -11,13 +11,14 @@
 import { crc32 } from 'node:zlib';
 import type { QueueDeclaration, StoredMessage, StoredQueue } from '../engine/types.js';
 
-const DECLARE = 1;
-const APPEND = 2;
-const REMOVE = 3;
-const TRUNCATE = 4;
-const NEXT_OFFSET = 5;
+export const DECLARE = 1;
+export const APPEND = 2;
+export const REMOVE = 3;
+export const TRUNCATE = 4;
+export const NEXT_OFFSET = 5;
 
-const HEADER = 8;
+/** `[u32 length][u32 crc32]` before each payload. */
+export const HEADER = 8;
 
 function frame(payload: Buffer): Buffer {
   const out = Buffer.allocUnsafe(HEADER + payload.length);
@@ -69,6 +70,23 @@ export function encodeNextOffset(next: number): Buffer {
   return frame(p);
 }
 
+/** An APPEND payload's offset, time and body size, without decoding its headers. */
+export function appendMeta(p: Buffer): { offset: number; timestamp: number; bodyBytes: number } {
+  const hlen = p.readUInt32LE(17);
+  return { offset: p.readDoubleLE(1), timestamp: p.readDoubleLE(9), bodyBytes: p.length - 21 - hlen };
+}
+
+/** An APPEND payload as a message; copies, so `p` may be a reused read buffer. */
+export function decodeAppend(p: Buffer): StoredMessage {
+  const hlen = p.readUInt32LE(17);
+  const headers = JSON.parse(p.subarray(21, 21 + hlen).toString('utf8')) as Record<string, string>;
+  return { offset: p.readDoubleLE(1), timestamp: p.readDoubleLE(9), headers, body: new Uint8Array(p.subarray(21 + hlen)) };
+}
+
+export function decodeDeclare(p: Buffer): QueueDeclaration {
+  return JSON.parse(p.subarray(1).toString('utf8')) as QueueDeclaration;
+}
+
 /** A replayed log: the queue's state, where the valid bytes end, and how many bytes are still live. */
 export interface ReplayedLog {
   queue: StoredQueue | null;
@@ -96,18 +114,14 @@ export function replay(data: Buffer): ReplayedLog {
     if (crc32(p) !== sum) break;
     switch (p[0]) {
       case DECLARE:
-        declaration = JSON.parse(p.subarray(1).toString('utf8')) as QueueDeclaration;
+        declaration = decodeDeclare(p);
         break;
       case APPEND: {
-        const offset = p.readDoubleLE(1);
-        const timestamp = p.readDoubleLE(9);
-        const hlen = p.readUInt32LE(17);
-        const headers = JSON.parse(p.subarray(21, 21 + hlen).toString('utf8')) as Record<string, string>;
-        // Copy: the file buffer is dropped after load.
-        const body = new Uint8Array(p.subarray(21 + hlen));
-        messages.set(offset, { offset, timestamp, headers, body });
-        recordSizes.set(offset, end - pos);
-        nextOffset = Math.max(nextOffset, offset + 1);
+        // Copied out of the file buffer, which is dropped after load.
+        const m = decodeAppend(p);
+        messages.set(m.offset, m);
+        recordSizes.set(m.offset, end - pos);
+        nextOffset = Math.max(nextOffset, m.offset + 1);
         break;
       }
       case REMOVE: {
