@@ -13,6 +13,7 @@ export {
   createBroker,
   usersAuthenticator,
   openAuthenticator,
+  CHAT_POLICIES,
   type Broker,
   type BrokerOptions,
   type BrokerUrls,
@@ -23,6 +24,7 @@ export {
 export { createFileStore, type FileStoreOptions } from './node/file-store.js';
 export { stompkitBroker, type StompkitBrokerPluginOptions } from './node/vite-plugin.js';
 export { LOCAL_ORIGINS } from './node/origin.js';
+export { parsePolicies, type QueuePolicy } from './engine/policy.js';
 export type {
   AuthenticateHook,
   AuthorizeHook,

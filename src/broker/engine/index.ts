@@ -26,6 +26,7 @@ import { collectStats } from './stats.js';
 import { HEARTBEAT_FLOORS } from './negotiation.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { Flow } from './flow.js';
+import { policyResolver } from './policy.js';
 
 export type * from './types.js';
 export { createMemoryStore } from './memory-store.js';
@@ -34,6 +35,7 @@ export { encodeFrame, HEARTBEAT } from './serializer.js';
 export { type Frame, type StompVersion, StompError } from './frame.js';
 export { topicMatches } from './topic.js';
 export { HEARTBEAT_FLOORS } from './negotiation.js';
+export { parsePolicies, type QueuePolicy } from './policy.js';
 export type { LoginThrottleOptions } from './login-throttle.js';
 
 /** Defaults of {@link BrokerLimits}. */
@@ -75,6 +77,7 @@ class Engine implements BrokerEngine {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const router = new Router(this.store, log, () => clock.now(), {
       streamMemoryBytes: limits.streamMemoryBytes,
+      policy: options.policies && options.policies.length > 0 ? policyResolver(options.policies) : undefined,
       retryLater: (fn, ms) => {
         const t = clock.setTimeout(fn, ms);
         (t as { unref?: () => void } | null)?.unref?.();

@@ -50,14 +50,17 @@ import { TopicExchange } from './topic.js';
 import { CLASSIC_ARGS, ClassicQueue, NO_LIMITS, classicLimits } from './queue.js';
 import { StreamQueue } from './stream.js';
 import { QueueStore } from './persistence.js';
+import type { PolicyResolver } from './policy.js';
 
 export type Queue = ClassicQueue | StreamQueue;
 
-export interface StreamOptions {
+export interface RouterOptions {
   /** Bytes of each stream held in memory (see `BrokerLimits.streamMemoryBytes`). */
   streamMemoryBytes?: number;
   /** Timer for retrying a failed history read. */
   retryLater?: (fn: () => void, ms: number) => void;
+  /** Queue arguments in force for a queue: its own, completed by the policy that applies (policy.ts). */
+  policy?: PolicyResolver;
 }
 
 /** Queue arguments kept from declaration headers. */
@@ -115,7 +118,7 @@ export class Router {
     private readonly log: (message: string) => void,
     /** The engine clock (`x-message-ttl`, `x-expires`). */
     private readonly now: () => number = () => Date.now(),
-    private readonly streams: StreamOptions = {},
+    private readonly options: RouterOptions = {},
   ) {}
 
   /** Rebuild queues from the store at start-up. */
@@ -318,17 +321,25 @@ export class Router {
     const store = declaration.durable ? new QueueStore(this.store, declaration, declare, after) : null;
     const q: Queue =
       declaration.type === 'stream'
-        ? new StreamQueue(declaration, store, this.log, nextOffset, this.streams.streamMemoryBytes, this.streams.retryLater)
+        ? new StreamQueue(declaration, store, this.log, nextOffset, {
+            memoryBytes: this.options.streamMemoryBytes,
+            retryLater: this.options.retryLater,
+            args: this.argsOf(declaration),
+          })
         : new ClassicQueue(
             declaration,
             store,
             this.log,
             (unused) => this.remove(unused),
-            this.limitsOf(declaration, declare),
+            this.limitsOf({ ...declaration, args: this.argsOf(declaration) }, declare),
             this.now,
           );
     this.queues.set(declaration.name, q);
     return q;
+  }
+
+  private argsOf(declaration: QueueDeclaration): Record<string, string> {
+    return this.options.policy ? this.options.policy(declaration.name, declaration.args) : declaration.args;
   }
 
   /** A new declaration was checked by `declare`; one restored from an older store may not parse: log, enforce nothing. */

@@ -48,6 +48,15 @@ interface Reader {
   notBefore: number;
 }
 
+export interface StreamQueueOptions {
+  /** Bytes held in memory (with a store that can read); default all. */
+  memoryBytes?: number;
+  /** Timer for retrying a failed history read. */
+  retryLater?: (fn: () => void, ms: number) => void;
+  /** Retention arguments in force (the declaration's, completed by a policy); default the declaration's. */
+  args?: Readonly<Record<string, string>>;
+}
+
 /** Body bytes asked of the store per page. */
 const PAGE_BYTES = 256 * 1024;
 /** Wait before asking the store again after a failed read. */
@@ -105,22 +114,25 @@ export class StreamQueue implements AckSource {
   /** Bytes held in memory before the oldest move to `history`; Infinity when the store cannot read them back. */
   private readonly memoryBytes: number;
 
+  private readonly retryLater: (fn: () => void, ms: number) => void;
+
   constructor(
     readonly declaration: QueueDeclaration,
     private readonly store: QueueStore | null,
     private readonly log: (message: string) => void,
     private nextOffset = 0,
-    memoryBytes = Infinity,
-    private readonly retryLater: (fn: () => void, ms: number) => void = (fn, ms) => void setTimeout(fn, ms),
+    options: StreamQueueOptions = {},
   ) {
     this.destination = `/queue/${declaration.name}`;
-    this.memoryBytes = store?.canRead ? memoryBytes : Infinity;
-    const lb = declaration.args['x-max-length-bytes'];
+    this.memoryBytes = store?.canRead ? (options.memoryBytes ?? Infinity) : Infinity;
+    this.retryLater = options.retryLater ?? ((fn, ms) => void setTimeout(fn, ms));
+    const args = options.args ?? declaration.args;
+    const lb = args['x-max-length-bytes'];
     if (lb !== undefined && !/^\d+$/.test(lb)) {
       throw new StompError('precondition_failed', `PRECONDITION_FAILED - invalid arg 'x-max-length-bytes': "${lb}"`);
     }
     this.maxBytes = lb === undefined ? Infinity : Number(lb);
-    const age = declaration.args['x-max-age'];
+    const age = args['x-max-age'];
     this.maxAgeMs = age === undefined ? Infinity : parseMaxAge(age);
     this.visibleEnd = nextOffset;
   }

@@ -84,6 +84,8 @@ export type AuthorizeHook = (
   destination: string,
 ) => boolean | Promise<boolean>;
 
+import type { QueuePolicy } from './policy.js';
+
 /** Limits; every one is configurable through `createBroker`/`createEngine`. */
 export interface BrokerLimits {
   /** Largest frame accepted, headers + body, in bytes. Default 1 MiB. */
@@ -214,6 +216,11 @@ export interface EngineOptions {
   store?: MessageStore;
   limits?: Partial<BrokerLimits>;
   clock?: EngineClock;
+  /**
+   * Queue policies (RabbitMQ's `set_policy` vocabulary, policy.ts): limits
+   * such as retention set by pattern over queue names. Default none.
+   */
+  policies?: readonly QueuePolicy[];
   /** `server` header of CONNECTED. Default `stompkit/<version>`. */
   serverName?: string;
   /**

@@ -13,8 +13,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { aclAuthorizer, readAcl } from './acl.js';
-import { createBroker, type BrokerOptions } from './create-broker.js';
+import { CHAT_POLICIES, createBroker, type BrokerOptions } from './create-broker.js';
 import { LOCAL_ORIGINS, type OriginRule } from './origin.js';
+import { parsePolicies } from '../engine/policy.js';
 
 /** The `--help` text; README.md's broker section lists the same options (checked by a test). */
 export const USAGE = `Usage: stompkit-broker [options]
@@ -36,6 +37,10 @@ export const USAGE = `Usage: stompkit-broker [options]
                            down to these (0 = never; default 1000,1000)
   --max-memory <MiB>       memory high-water mark: past it, publishers are held
                            back until usage falls (default 1024; 0 = off)
+  --policies <file>        queue policies as in rabbitmqctl set_policy: JSON
+                           [{ name, pattern, priority?, definition }] with
+                           max-age, max-length-bytes, max-length, message-ttl,
+                           expires (default: chat rooms keep 90D and 1 GiB)
   --stream-memory <MiB>    newest part of each stream held in memory; older
                            history is read from disk as readers ask (default 4)
   --verbose                log diagnostics
@@ -61,6 +66,7 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
       heartbeat: { type: 'string' },
       'max-memory': { type: 'string' },
       'stream-memory': { type: 'string' },
+      policies: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -96,6 +102,7 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
     if (!Number.isFinite(mib) || mib < 0) throw new Error(`--max-memory: expected MiB (0 = off), got ${values['max-memory']}`);
     options.maxMemory = mib * 1024 * 1024;
   }
+  if (values.policies !== undefined) options.policies = readPolicies(values.policies);
   if (values['stream-memory'] !== undefined) {
     const mib = Number(values['stream-memory']);
     if (!(mib > 0) || !Number.isFinite(mib)) throw new Error(`--stream-memory: expected MiB > 0, got ${values['stream-memory']}`);
@@ -103,6 +110,20 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
   }
   if (values.verbose) options.log = (m) => console.error(`[stompkit-broker] ${m}`);
   return { options, port, host: values.host };
+}
+
+function readPolicies(file: string) {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`--policies: cannot read ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return parsePolicies(JSON.parse(text), `--policies ${file}`);
+  } catch (err) {
+    throw new Error(err instanceof SyntaxError ? `--policies ${file}: not JSON: ${err.message}` : (err as Error).message);
+  }
 }
 
 function readUsers(file: string): Record<string, string> {
@@ -161,6 +182,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
         `  storage    ${storage}`,
         `  auth       ${auth}`,
         `  access     ${aclSummary ?? 'no --acl: every user may read, write and declare everything (dev mode)'}`,
+        `  policies   ${(options.policies ?? CHAT_POLICIES).map((p) => `${p.name} ${p.pattern} ${JSON.stringify(p.definition)}`).join('; ') || 'none'}`,
         '',
       ].join('\n'),
     );

@@ -5,7 +5,7 @@
  */
 import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createEngine, createMemoryStore, DEFAULT_LIMITS, HEARTBEAT_FLOORS } from '../engine/index.js';
+import { createEngine, createMemoryStore, DEFAULT_LIMITS, HEARTBEAT_FLOORS, type QueuePolicy } from '../engine/index.js';
 import type {
   AuthenticateHook,
   AuthorizeHook,
@@ -61,6 +61,12 @@ export interface BrokerOptions {
    * Default `[1000, 1000]`; `0` turns a direction off.
    */
   heartbeat?: [number, number];
+  /**
+   * Queue policies in RabbitMQ's vocabulary (limits by name pattern; the
+   * highest priority match applies). Default {@link CHAT_POLICIES}: chat room
+   * streams keep 90 days and at most 1 GiB each. `[]` sets none.
+   */
+  policies?: readonly QueuePolicy[];
   /** Which endpoints are served (all by default). */
   endpoints?: EndpointOptions;
   /** Diagnostics sink. Default: silent. */
@@ -100,6 +106,15 @@ export interface Broker {
 
 const SERVER_NAME = 'stompkit/0.1.0';
 
+/**
+ * The default retention of chat rooms, the same policy `scripts/rabbitmq-setup`
+ * sets on RabbitMQ: 90 days and at most 1 GiB per room stream. Give a room its
+ * own with a policy of higher priority (`pattern: '^chat\\.room\\.audit$'`).
+ */
+export const CHAT_POLICIES: readonly QueuePolicy[] = Object.freeze([
+  { name: 'chat-retention', pattern: '^chat\\.room\\.', definition: { 'max-age': '90D', 'max-length-bytes': 1024 * 1024 * 1024 } },
+]);
+
 /** Accept exactly the given logins (STOMP 1.2 CONNECT `login`/`passcode`). */
 export function usersAuthenticator(users: Readonly<Record<string, string>>): AuthenticateHook {
   return (login, passcode) => {
@@ -127,6 +142,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
     store,
     limits: options.limits,
     loginThrottle: options.loginThrottle,
+    policies: options.policies ?? CHAT_POLICIES,
     heartbeat,
     serverName,
     log,
