@@ -154,6 +154,17 @@ describe('RabbitMQ demo users (scripts/rabbitmq-setup) are confined to chat', ()
     }
   });
 
+  test("alice has private queues of her own; bob's are refused to her (the same rules as docs/chat-acl.json)", async () => {
+    const id = randomUUID().slice(0, 8);
+    const alice = await open('ws', ALICE);
+    expect(await attempt(alice, `SUBSCRIBE\nid:own\ndestination:/queue/user.alice.${id}\nreceipt:r\n\n\0`)).toBe('RECEIPT');
+    await refusedForAliceOnly(`SUBSCRIBE\nid:s\ndestination:/queue/user.bob.${id}\nreceipt:r\n\n\0`);
+  });
+
+  test('room ids follow the chat kit: a room named outside its pattern is refused', async () => {
+    await refusedForAliceOnly(`SEND\ndestination:/queue/chat.room._hidden-${randomUUID().slice(0, 8)}\n${STREAM}\nreceipt:r\n\nhi\0`);
+  });
+
   test('alice cannot send to a non-chat queue', async () => {
     await refusedForAliceOnly(`SEND\ndestination:/queue/orders-${randomUUID().slice(0, 8)}\nreceipt:r\n\nhi\0`);
   });
