@@ -42,11 +42,67 @@ function corker(socket: Socket | undefined): () => void {
   };
 }
 
+/** Bytes one connection may hand the engine per turn of the event loop before it waits for the next. */
+export const FAIR_SHARE_BYTES = 64 * 1024;
+/** Milliseconds of engine work one connection may cause per turn (small frames cost per frame, not per byte). */
+export const FAIR_SHARE_MS = 2;
+
+/**
+ * A fair share of the event loop per connection: once a peer has handed
+ * the engine {@link FAIR_SHARE_BYTES}, or cost it {@link FAIR_SHARE_MS}, in
+ * one turn, its socket is paused
+ * until the next turn, so the others (and `/health`) are served in between.
+ * (libuv reads a busy socket up to 32 times per wake-up: a single flooding
+ * peer would otherwise hold the loop for megabytes of frames.) Flow control
+ * pauses the same socket; it reads again only when neither holds it.
+ */
+export function fairShare(pause: () => void, resume: () => void) {
+  let bytes = 0;
+  let ms = 0;
+  let yielding = false;
+  let held = false;
+  const endTurn = () => {
+    bytes = 0;
+    ms = 0;
+    if (!yielding) return;
+    yielding = false;
+    if (!held) resume();
+  };
+  return {
+    /** Hands `data` to `receive`, counting its share. */
+    receive(data: Uint8Array, receive: (data: Uint8Array) => void): void {
+      if (bytes === 0) setImmediate(endTurn);
+      const start = performance.now();
+      receive(data);
+      ms += performance.now() - start;
+      bytes += data.length;
+      if ((bytes >= FAIR_SHARE_BYTES || ms >= FAIR_SHARE_MS) && !yielding) {
+        yielding = true;
+        if (!held) pause();
+      }
+    },
+    /** Flow control holds the socket. */
+    hold(): void {
+      held = true;
+      pause();
+    },
+    release(): void {
+      held = false;
+      if (!yielding) resume();
+    },
+  };
+}
+
 /** Serve one `ws` WebSocket with the engine. */
 export function serveWebSocket(engine: BrokerEngine, ws: WebSocket, remoteAddress: string | undefined): void {
   let open = true;
   // `ws` keeps its socket on `_socket`; without it we just do not batch.
   const cork = corker((ws as unknown as { _socket?: Socket })._socket);
+  // `ws` stops reading its socket while paused.
+  const share = fairShare(
+    () => ws.pause(),
+    () => ws.resume(),
+  );
   const sink: ConnectionSink = {
     transport: 'websocket',
     binary: true,
@@ -57,9 +113,8 @@ export function serveWebSocket(engine: BrokerEngine, ws: WebSocket, remoteAddres
       ws.send(data, { binary: !isTextFrame(data) });
     },
     pendingBytes: () => ws.bufferedAmount,
-    // Flow control: `ws` stops reading its socket while paused.
-    pause: () => ws.pause(),
-    resume: () => ws.resume(),
+    pause: share.hold,
+    resume: share.release,
     close() {
       if (!open) return;
       open = false;
@@ -71,7 +126,7 @@ export function serveWebSocket(engine: BrokerEngine, ws: WebSocket, remoteAddres
   };
   const conn = engine.open(sink);
   ws.on('message', (data, _isBinary) => {
-    conn.receive(toBytes(data));
+    share.receive(toBytes(data), (d) => conn.receive(d));
   });
   ws.on('close', () => {
     open = false;
@@ -149,6 +204,10 @@ export function serveSockJS(engine: BrokerEngine, sock: SockJSConnection): void 
 export function serveTcp(engine: BrokerEngine, socket: Socket, firstBytes: Buffer): void {
   let open = true;
   const cork = corker(socket);
+  const share = fairShare(
+    () => socket.pause(),
+    () => socket.resume(),
+  );
   const sink: ConnectionSink = {
     transport: 'tcp',
     binary: true,
@@ -159,8 +218,8 @@ export function serveTcp(engine: BrokerEngine, socket: Socket, firstBytes: Buffe
       socket.write(data);
     },
     pendingBytes: () => socket.writableLength,
-    pause: () => socket.pause(),
-    resume: () => socket.resume(),
+    pause: share.hold,
+    resume: share.release,
     close() {
       if (!open) return;
       open = false;
@@ -171,7 +230,9 @@ export function serveTcp(engine: BrokerEngine, socket: Socket, firstBytes: Buffe
   };
   socket.setNoDelay(true);
   const conn = engine.open(sink);
-  socket.on('data', (chunk: Buffer) => conn.receive(chunk));
+  socket.on('data', (chunk: Buffer) => {
+    share.receive(chunk, (d) => conn.receive(d));
+  });
   socket.on('close', () => {
     open = false;
     conn.closed('tcp closed');
