@@ -4,7 +4,7 @@
  * independently.
  */
 import type { StompSession } from '../core/types';
-import type { ChatError } from './protocol';
+import type { Attachment, ChatError } from './protocol';
 import type { ChatStore, ChatStoreOptions } from './store';
 
 export interface ChatClientOptions extends ChatStoreOptions {
@@ -61,8 +61,12 @@ export interface ChatClient {
   /** Load the page of history before the oldest loaded message. No-op while loading or at the start. */
   loadOlder(roomId: string): Promise<void>;
 
-  /** Optimistic: the message shows `pending` at once; resolves on the RECEIPT, rejects (and marks `failed`) otherwise. */
-  sendMessage(roomId: string, text: string): Promise<void>;
+  /**
+   * Optimistic: the message shows `pending` at once; resolves on the RECEIPT,
+   * rejects (and marks `failed`) otherwise. `@login` words in the text become
+   * its mentions. With `parentId` it is a reply in that message's thread.
+   */
+  sendMessage(roomId: string, text: string, options?: SendMessageOptions): Promise<void>;
   /** Send a `failed` message again (same id, so it can never show twice). */
   retry(roomId: string, messageId: string): Promise<void>;
   /** Forget a `failed` or `pending` local message. */
@@ -88,4 +92,16 @@ export interface ChatClient {
 
   /** Leave presence, release every subscription and timer. The session stays open. */
   dispose(): void;
+}
+
+/** What a message carries besides its text. */
+export interface SendMessageOptions {
+  /** Reply in the thread of this message (the thread's first message). */
+  parentId?: string;
+  /** A reply that shows in the room too. */
+  alsoInRoom?: boolean;
+  /** Files already uploaded (see `uploadFile`); the text may then be empty. */
+  attachments?: Attachment[];
+  /** Users to mention besides the `@login` words of the text. */
+  mentions?: string[];
 }

@@ -5,7 +5,7 @@
  * broker-checked `user-id`, optimistic local state and receipts.
  */
 import type { StompSession } from '../core/types';
-import type { ChatClient, ChatClientOptions, OpenRoomOptions } from './client-types';
+import type { ChatClient, ChatClientOptions, OpenRoomOptions, SendMessageOptions } from './client-types';
 import {
   CHAT_LIMITS,
   ChatError,
@@ -15,8 +15,10 @@ import {
   directoryEventFrame,
   newEventId,
   roomEventFrame,
+  type MessageExtras,
   type RoomEvent,
 } from './protocol';
+import { extrasFor } from './message-extras';
 import { RestoredSends } from './restored-sends';
 import { RoomReader, type RoomReaderContext } from './room-reader';
 import { TypingSender } from './signals';
@@ -24,8 +26,8 @@ import { createChatStore } from './store';
 import { StreamFollower } from './stream-reader';
 import { validateDirectoryMessage } from './validate';
 
-function checkText(text: unknown, what = 'message text'): string {
-  if (typeof text !== 'string' || text.trim() === '') throw new TypeError(`${what} must be a non-empty string`);
+function checkText(text: unknown, what = 'message text', allowEmpty = false): string {
+  if (typeof text !== 'string' || (!allowEmpty && text.trim() === '')) throw new TypeError(`${what} must be a non-empty string`);
   if (text.length > CHAT_LIMITS.text) throw new RangeError(`${what} is longer than ${CHAT_LIMITS.text} characters`);
   return text;
 }
@@ -143,9 +145,9 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
     return session.send(frame.destination, frame.body, frame.headers).then(() => undefined);
   };
 
-  const sendMessageEvent = (roomId: string, id: string, text: string, ts: number): Promise<void> => {
+  const sendMessageEvent = (roomId: string, id: string, text: string, ts: number, extras?: MessageExtras): Promise<void> => {
     const pending = session.getOutbox().find((entry) => entry.id === id);
-    const sent = pending ? session.retry(id) : sendEvent({ id, type: 'message.created', roomId, ts, text });
+    const sent = pending ? session.retry(id) : sendEvent({ id, type: 'message.created', roomId, ts, text, ...extras });
     return sent.then(
       () => {
         // Nobody reads this room's stream: the copy would never be replaced by
@@ -259,15 +261,16 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
       return readerOf(roomId).loadOlder();
     },
 
-    async sendMessage(roomId: string, text: string) {
+    async sendMessage(roomId: string, text: string, options: SendMessageOptions = {}) {
       assertRoomId(roomId);
-      checkText(text);
+      checkText(text, 'message text', (options.attachments?.length ?? 0) > 0);
+      const extras = extrasFor(text, options);
       requireMe();
       const id = newEventId();
       const ts = now();
-      store.addPending(roomId, { id, text, createdAt: ts });
+      store.addPending(roomId, { id, text, createdAt: ts, ...(extras && { extras }) });
       typingSender.stop(roomId);
-      await sendMessageEvent(roomId, id, text, ts);
+      await sendMessageEvent(roomId, id, text, ts, extras);
     },
 
     async retry(roomId: string, messageId: string) {
@@ -282,7 +285,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
       if (!pending) throw new Error(`chat: no local message ${messageId} in ${roomId} to retry`);
       store.markPending(roomId, messageId);
       restored.release(messageId);
-      await sendMessageEvent(roomId, messageId, pending.text, pending.createdAt);
+      await sendMessageEvent(roomId, messageId, pending.text, pending.createdAt, pending.extras);
     },
 
     discard(roomId: string, messageId: string) {

@@ -46,13 +46,19 @@ function commitDrafts(state: ChatState, drafts: Map<string, RoomDraft>, ctx: Pic
   if (drafts.size === 0) return state;
   const timelines = { ...state.timelines };
   const unread = { ...state.unread };
+  const mentions = { ...state.mentions };
   for (const [roomId, draft] of drafts) {
     if (!draft.open) draft.cap(ctx.maxClosedRoomMessages);
     timelines[roomId] = draft.finish(state.me);
     unread[roomId] = draft.unread(state.me);
+    mentions[roomId] = draft.mentions(state.me);
   }
-  const unreadChanged = Object.keys(unread).some((k) => unread[k] !== state.unread[k]);
-  return { ...state, timelines, unread: unreadChanged ? unread : state.unread };
+  return { ...state, timelines, unread: changed(state.unread, unread), mentions: changed(state.mentions, mentions) };
+}
+
+/** `next` if any count differs from `base`, else `base` (selectors keep their value). */
+export function changed(base: Readonly<Record<string, number>>, next: Record<string, number>): Readonly<Record<string, number>> {
+  return Object.keys(next).some((k) => next[k] !== base[k]) ? next : base;
 }
 
 /** Fold a batch of validated events into a new state (the input is not touched). */

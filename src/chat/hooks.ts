@@ -145,3 +145,17 @@ export function useUnread(roomId?: string): number | Readonly<Record<string, num
   useEffect(() => (roomId === undefined ? undefined : client.watchRoom(roomId)), [client, roomId]);
   return useStore(client.store, (s) => (roomId === undefined ? s.unread : (s.unread[roomId] ?? 0)));
 }
+
+/**
+ * `useMentions(roomId)`: unread messages in the room (thread replies
+ * included) that mention the current user; the room is watched while
+ * mounted. `useMentions()`: the counts of every room. A separate badge from
+ * `useUnread`.
+ */
+export function useMentions(roomId: string): number;
+export function useMentions(): Readonly<Record<string, number>>;
+export function useMentions(roomId?: string): number | Readonly<Record<string, number>> {
+  const client = useChat();
+  useEffect(() => (roomId === undefined ? undefined : client.watchRoom(roomId)), [client, roomId]);
+  return useStore(client.store, (s) => (roomId === undefined ? s.mentions : (s.mentions[roomId] ?? 0)));
+}

@@ -32,6 +32,8 @@ export {
   typingFrame,
 } from './protocol';
 export type {
+  Attachment,
+  MessageExtras,
   ChatErrorCode,
   ChatEvent,
   DirectoryEnvelope,
@@ -76,6 +78,7 @@ export type {
   ReadMarker,
   RoomInfo,
   RoomTimeline,
+  ThreadSummary,
   TypingPeer,
 } from './state';
 export { INITIAL_CHAT_STATE } from './state';
@@ -86,7 +89,7 @@ export type { ChatStore, ChatStoreOptions, LocalSend } from './store';
 
 // Client, provider, hooks.
 export { createChatClient } from './client';
-export type { ChatClient, ChatClientOptions, OpenRoomOptions } from './client-types';
+export type { ChatClient, ChatClientOptions, OpenRoomOptions, SendMessageOptions } from './client-types';
 export { ChatProvider, ChatContext } from './provider';
 export type { ChatProviderProps } from './provider';
 export {
@@ -101,8 +104,12 @@ export {
   useSendMessage,
   useTyping,
   useUnread,
+  useMentions,
 } from './hooks';
 export type { MessageActions, RoomHandle, TypingHandle } from './hooks';
+export { useThread } from './thread-hooks';
+export type { ThreadHandle } from './thread-hooks';
+export { mentionsIn } from './message-extras';
 
 // ---------------------------------------------------------------------------
 // Components.

@@ -31,6 +31,14 @@ export const CHAT_LIMITS = {
   userId: 128,
   /** Longest presence TTL a peer may ask for, ms. */
   presenceTtl: 10 * 60_000,
+  /** Users mentioned in one message. */
+  mentions: 20,
+  /** Files attached to one message. */
+  attachments: 10,
+  /** Characters in an attachment's URL, name and media type. */
+  attachmentUrl: 2048,
+  attachmentName: 255,
+  attachmentType: 127,
 } as const;
 
 /** Is `roomId` a valid room id? */
@@ -137,9 +145,38 @@ interface EventBase {
   ts: number;
 }
 
-export interface MessageCreatedEvent extends EventBase {
+export interface MessageCreatedEvent extends EventBase, MessageExtras {
   type: 'message.created';
+  /** May be empty when the message carries attachments. */
   text: string;
+}
+
+/** What a message may carry besides its text. */
+export interface MessageExtras {
+  /** A thread reply: the id of the message that started the thread. Replies travel in the room's stream. */
+  parentId?: string;
+  /** A thread reply shown in the room too ("also send to room"). */
+  alsoInRoom?: boolean;
+  /** Users mentioned with `@login` in the text. */
+  mentions?: string[];
+  /** Files uploaded with the message. */
+  attachments?: Attachment[];
+}
+
+/**
+ * A file attached to a message, as `uploadFile` returned it. Only `https:`
+ * and same-origin URLs are rendered; `width`/`height` (images) let the list
+ * reserve the space before the image loads.
+ */
+export interface Attachment {
+  url: string;
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** Media type, e.g. `image/png`. */
+  type: string;
+  width?: number;
+  height?: number;
 }
 export interface MessageEditedEvent extends EventBase {
   type: 'message.edited';

@@ -9,6 +9,7 @@ import type { StompSession } from '../core/types';
 import { USER_ID_HEADER, type ChatError } from './protocol';
 import type { ChatStore } from './store';
 import { validateQueuedMessage } from './validate';
+import { extrasOf } from './message-extras';
 
 export interface RestoredSendsContext {
   session: StompSession;
@@ -51,7 +52,8 @@ export class RestoredSends {
       if ((roomId !== undefined && event.roomId !== roomId) || entry.headers[USER_ID_HEADER] !== me) continue;
       const data = store.getState().timelines[event.roomId]?.data;
       if (this.open.has(event.id) || data?.pending.has(event.id) || data?.records.has(event.id)) continue;
-      store.addPending(event.roomId, { id: event.id, text: event.text, createdAt: event.ts });
+      const extras = extrasOf(event);
+      store.addPending(event.roomId, { id: event.id, text: event.text, createdAt: event.ts, ...(extras && { extras }) });
       if (entry.status === 'failed') store.markFailed(event.roomId, event.id, entry.error ?? 'send failed');
       this.open.set(event.id, event.roomId);
     }

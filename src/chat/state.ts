@@ -2,7 +2,7 @@
  * The shape of the chat store: what components read (views with stable
  * references) and the fold's own bookkeeping (`RoomData`, not for rendering).
  */
-import type { DirectoryEnvelope, PresenceEnvelope, RoomEnvelope, TypingEnvelope } from './protocol';
+import type { Attachment, DirectoryEnvelope, MessageExtras, PresenceEnvelope, RoomEnvelope, TypingEnvelope } from './protocol';
 
 export type MessageStatus = 'pending' | 'sent' | 'failed';
 
@@ -40,6 +40,26 @@ export interface ChatMessage {
   offset: number | null;
   /** Sent by the current user. */
   mine: boolean;
+  /** A thread reply: the message that started the thread. */
+  parentId?: string;
+  /** A reply also shown in the room. */
+  alsoInRoom?: boolean;
+  /** Users mentioned (`@login`). */
+  mentions?: readonly string[];
+  /** The current user is among `mentions`. */
+  mentionsMe?: boolean;
+  attachments?: readonly Attachment[];
+  /** A message that started a thread: its replies so far. */
+  thread?: ThreadSummary;
+}
+
+/** What a thread's first message shows of its replies. */
+export interface ThreadSummary {
+  replies: number;
+  /** The latest distinct repliers, newest first (at most 3). */
+  lastRepliers: readonly string[];
+  /** Sender's clock of the latest reply. */
+  lastReplyAt: number;
 }
 
 /** A room from the directory stream. */
@@ -108,12 +128,14 @@ export interface MessageRecord {
   text: string;
   createdAt: number;
   offset: number;
+  extras?: MessageExtras;
 }
 
 export interface PendingRecord {
   id: string;
   text: string;
   createdAt: number;
+  extras?: MessageExtras;
   status: 'pending' | 'sent' | 'failed';
   error?: string;
 }
@@ -135,8 +157,10 @@ export interface RoomData {
 
 export interface RoomTimeline {
   roomId: string;
-  /** Stream order, then local sends. */
+  /** Stream order, then local sends; thread replies only when also sent to the room. */
   messages: readonly ChatMessage[];
+  /** Thread replies by the id of the message that started the thread, in stream order, then local sends. */
+  threads: ReadonlyMap<string, readonly ChatMessage[]>;
   readMarkers: Readonly<Record<string, ReadMarker>>;
   history: HistoryState;
   /** A view (`useRoom`) has it open: not capped. */
@@ -157,8 +181,10 @@ export interface ChatState {
   /** The room directory, in creation order. */
   rooms: readonly RoomInfo[];
   timelines: Readonly<Record<string, RoomTimeline>>;
-  /** Unread messages per room: from others, after my read marker, not deleted. */
+  /** Unread messages per room: from others, after my read marker, not deleted (thread-only replies not counted). */
   unread: Readonly<Record<string, number>>;
+  /** Of those, the ones that mention me (replies in threads included). */
+  mentions: Readonly<Record<string, number>>;
   /** Present peers per room (me included), sorted by user id. */
   presence: Readonly<Record<string, readonly PresencePeer[]>>;
   /** Peers typing per room (me excluded). */
@@ -191,6 +217,7 @@ export const INITIAL_CHAT_STATE: ChatState = Object.freeze({
   rooms: Object.freeze([]) as readonly RoomInfo[],
   timelines: Object.freeze({}),
   unread: Object.freeze({}),
+  mentions: Object.freeze({}),
   presence: Object.freeze({}),
   typing: Object.freeze({}),
 });

@@ -6,7 +6,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { expireSignals, foldBatch, RoomDraft, updateRoom, type FoldContext, type Rejection } from './fold';
-import { ChatError } from './protocol';
+import { ChatError, type MessageExtras } from './protocol';
 import { INITIAL_CHAT_STATE, type ChatState, type HistoryState, type Incoming, type ReadMarker } from './state';
 
 export interface ChatStoreOptions {
@@ -31,6 +31,7 @@ export interface LocalSend {
   id: string;
   text: string;
   createdAt: number;
+  extras?: MessageExtras;
 }
 
 /**
@@ -158,13 +159,21 @@ export function createChatStore(options: ChatStoreOptions = {}): ChatStore {
       const state = api.getState();
       if (state.me === userId) return;
       // Every view's `mine` depends on it: rebuild all rooms.
-      const next: ChatState = { ...state, me: userId, timelines: { ...state.timelines }, unread: { ...state.unread } };
+      const next: ChatState = {
+        ...state,
+        me: userId,
+        timelines: { ...state.timelines },
+        unread: { ...state.unread },
+        mentions: { ...state.mentions },
+      };
       const timelines = next.timelines as Record<string, (typeof state.timelines)[string]>;
       const unread = next.unread as Record<string, number>;
+      const mentions = next.mentions as Record<string, number>;
       for (const [roomId, timeline] of Object.entries(state.timelines)) {
         const draft = new RoomDraft(timeline);
         timelines[roomId] = draft.finish(userId, true);
         unread[roomId] = draft.unread(userId);
+        mentions[roomId] = draft.mentions(userId);
       }
       api.setState(next, true);
     },

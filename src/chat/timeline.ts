@@ -6,7 +6,8 @@
  * reading the stream from the start. A batch copies the room's bookkeeping
  * once (`RoomDraft`), and unchanged messages keep their view objects.
  */
-import type { RoomEnvelope } from './protocol';
+import type { MessageExtras, RoomEnvelope } from './protocol';
+import { extrasOf } from './message-extras';
 import {
   EMPTY_HISTORY,
   type ChatMessage,
@@ -18,6 +19,7 @@ import {
   type ReadMarker,
   type RoomData,
   type RoomTimeline,
+  type ThreadSummary,
 } from './state';
 
 const EMPTY_DATA: RoomData = {
@@ -29,9 +31,14 @@ const EMPTY_DATA: RoomData = {
   pending: new Map(),
 };
 
+const NO_THREADS: ReadonlyMap<string, readonly ChatMessage[]> = new Map();
+
+/** Shown in the room: not a thread reply, or one also sent to the room. */
+const inRoom = (extras: MessageExtras | undefined): boolean => !extras?.parentId || extras.alsoInRoom === true;
+
 /** A fresh timeline for a room never seen. */
 export function emptyTimeline(roomId: string): RoomTimeline {
-  return { roomId, messages: [], readMarkers: {}, history: EMPTY_HISTORY, open: false, data: EMPTY_DATA };
+  return { roomId, messages: [], threads: NO_THREADS, readMarkers: {}, history: EMPTY_HISTORY, open: false, data: EMPTY_DATA };
 }
 
 /** A room's bookkeeping, copied once so a whole batch can mutate it. */
@@ -84,11 +91,17 @@ export class RoomDraft {
     h.oldestOffset = h.oldestOffset === null ? offset : Math.min(h.oldestOffset, offset);
     h.newestOffset = h.newestOffset === null ? offset : Math.max(h.newestOffset, offset);
     switch (event.type) {
-      case 'message.created':
-        this.records.set(event.id, { id: event.id, authorId: author, text: event.text, createdAt: event.ts, offset });
+      case 'message.created': {
+        const record: MessageRecord = { id: event.id, authorId: author, text: event.text, createdAt: event.ts, offset };
+        const extras = extrasOf(event);
+        if (extras) record.extras = extras;
+        this.records.set(event.id, record);
         this.pending.delete(event.id); // our own send came back
         this.touched.add(event.id);
+        // The thread's first message shows the new reply count.
+        if (extras?.parentId) this.touched.add(extras.parentId);
         return null;
+      }
       case 'message.edited':
       case 'message.deleted': {
         const record = this.records.get(event.messageId);
@@ -99,6 +112,8 @@ export class RoomDraft {
         } else {
           const list = this.deletes.get(event.messageId) ?? [];
           this.deletes.set(event.messageId, [...list, { by: author, offset }]);
+          const parent = record?.extras?.parentId;
+          if (parent) this.touched.add(parent);
         }
         this.touched.add(event.messageId);
         return null;
@@ -149,22 +164,35 @@ export class RoomDraft {
     h.hasOlder = h.oldestOffset !== null && h.oldestOffset > h.floor;
     const previous = new Map<string, ChatMessage>();
     for (const m of this.base.messages) previous.set(m.id, m);
+    for (const replies of this.base.threads.values()) for (const m of replies) previous.set(m.id, m);
     const messages: ChatMessage[] = [];
+    const threads = new Map<string, ChatMessage[]>();
+    const place = (m: ChatMessage, extras: MessageExtras | undefined) => {
+      if (inRoom(extras)) messages.push(m);
+      if (extras?.parentId) {
+        const replies = threads.get(extras.parentId);
+        if (replies) replies.push(m);
+        else threads.set(extras.parentId, [m]);
+      }
+    };
     const sorted = [...this.records.values()].sort((a, b) => a.offset - b.offset);
+    const summaries = this.summaries(sorted);
     for (const record of sorted) {
       const old = previous.get(record.id);
-      messages.push(old && !rebuildAll && !this.touched.has(record.id) && old.offset !== null ? old : this.view(record, me));
+      const reuse = old && !rebuildAll && !this.touched.has(record.id) && old.offset !== null;
+      place(reuse ? old : this.view(record, me, summaries.get(record.id)), record.extras);
     }
     for (const p of this.pending.values()) {
       const old = previous.get(p.id);
       const same = old && !rebuildAll && old.offset === null && old.status === p.status && old.error === p.error;
-      messages.push(same ? old : pendingView(this.base.roomId, p, me ?? ''));
+      place(same ? old : pendingView(this.base.roomId, p, me ?? ''), p.extras);
     }
     const unchanged =
       messages.length === this.base.messages.length && messages.every((m, i) => m === this.base.messages[i]);
     return {
       roomId: this.base.roomId,
       messages: unchanged ? this.base.messages : messages,
+      threads: reuseThreads(this.base.threads, threads),
       readMarkers: this.readMarkers,
       history: sameHistory(this.base.history, h) ? this.base.history : h,
       open: this.open,
@@ -180,8 +208,27 @@ export class RoomDraft {
     };
   }
 
-  private view(record: MessageRecord, me: string | null): ChatMessage {
-    const deleted = (this.deletes.get(record.id) ?? []).some((d) => d.by === record.authorId);
+  /** Each thread's summary, by the id of the message that started it (deleted replies not counted). */
+  private summaries(sorted: readonly MessageRecord[]): Map<string, ThreadSummary> {
+    const out = new Map<string, { replies: number; lastRepliers: string[]; lastReplyAt: number }>();
+    for (const record of sorted) {
+      const parent = record.extras?.parentId;
+      if (!parent || this.isDeleted(record)) continue;
+      const s = out.get(parent) ?? { replies: 0, lastRepliers: [], lastReplyAt: 0 };
+      s.replies += 1;
+      s.lastReplyAt = record.createdAt;
+      s.lastRepliers = [record.authorId, ...s.lastRepliers.filter((u) => u !== record.authorId)].slice(0, 3);
+      out.set(parent, s);
+    }
+    return out;
+  }
+
+  private isDeleted(record: MessageRecord): boolean {
+    return (this.deletes.get(record.id) ?? []).some((d) => d.by === record.authorId);
+  }
+
+  private view(record: MessageRecord, me: string | null, thread?: ThreadSummary): ChatMessage {
+    const deleted = this.isDeleted(record);
     let edit: EditRecord | undefined;
     for (const e of this.edits.get(record.id) ?? []) {
       if (e.by === record.authorId && e.offset > record.offset && (!edit || e.offset > edit.offset)) edit = e;
@@ -199,6 +246,9 @@ export class RoomDraft {
       mine: me !== null && record.authorId === me,
     };
     if (edit && !deleted) message.editedAt = edit.at;
+    if (thread) message.thread = thread;
+    const extras = record.extras;
+    if (extras) withExtras(message, deleted ? { parentId: extras.parentId, alsoInRoom: extras.alsoInRoom } : extras, me);
     return message;
   }
 
@@ -207,17 +257,49 @@ export class RoomDraft {
    * known, after where we started following), not deleted.
    */
   unread(me: string | null): number {
+    return this.countUnread(me, (record) => inRoom(record.extras));
+  }
+
+  /** Unread messages (thread replies included) that mention me. */
+  mentions(me: string | null): number {
+    return me === null ? 0 : this.countUnread(me, (record) => record.extras?.mentions?.includes(me) === true);
+  }
+
+  private countUnread(me: string | null, counts: (record: MessageRecord) => boolean): number {
     if (this.reading) return 0;
     const marker = me === null ? undefined : this.readMarkers[me]?.offset;
     const after = marker ?? this.history.followedFrom ?? -1;
     let count = 0;
     for (const record of this.records.values()) {
-      if (record.offset <= after || record.authorId === me) continue;
-      if ((this.deletes.get(record.id) ?? []).some((d) => d.by === record.authorId)) continue;
+      if (record.offset <= after || record.authorId === me || !counts(record) || this.isDeleted(record)) continue;
       count += 1;
     }
     return count;
   }
+}
+
+function withExtras(message: ChatMessage, extras: MessageExtras, me: string | null): void {
+  if (extras.parentId !== undefined) message.parentId = extras.parentId;
+  if (extras.alsoInRoom) message.alsoInRoom = true;
+  if (extras.mentions) {
+    message.mentions = extras.mentions;
+    if (me !== null && extras.mentions.includes(me)) message.mentionsMe = true;
+  }
+  if (extras.attachments) message.attachments = extras.attachments;
+}
+
+/** Threads whose replies did not change keep their arrays; the map too when none changed. */
+function reuseThreads(
+  base: ReadonlyMap<string, readonly ChatMessage[]>,
+  next: Map<string, readonly ChatMessage[]>,
+): ReadonlyMap<string, readonly ChatMessage[]> {
+  let same = base.size === next.size;
+  for (const [parent, replies] of next) {
+    const old = base.get(parent);
+    if (old && old.length === replies.length && replies.every((m, i) => m === old[i])) next.set(parent, old);
+    else same = false;
+  }
+  return same ? base : next;
 }
 
 function pendingView(roomId: string, p: PendingRecord, me: string): ChatMessage {
@@ -234,6 +316,7 @@ function pendingView(roomId: string, p: PendingRecord, me: string): ChatMessage 
     mine: true,
   };
   if (p.error !== undefined) message.error = p.error;
+  if (p.extras) withExtras(message, p.extras, me);
   return message;
 }
 

@@ -17,6 +17,7 @@ import {
   TYPING_PREFIX,
   USER_ID_HEADER,
   isRoomId,
+  type Attachment,
   type DirectoryEnvelope,
   type DirectoryEvent,
   type MessageCreatedEvent,
@@ -78,12 +79,53 @@ function base(body: unknown, roomId: string): { o: Obj; id: string; ts: number; 
   return { o: body, id, ts: integer(body, 'ts'), type };
 }
 
+const LOGIN = /^[^\s\p{Cc}]{1,128}$/u;
+
+function attachment(value: unknown, i: number): Attachment {
+  if (!isObj(value)) throw new Invalid(`attachment ${i} is not an object`);
+  const url = text(value, 'url', CHAT_LIMITS.attachmentUrl);
+  if (!/^(https:\/\/|\/(?!\/))/.test(url)) throw new Invalid(`attachment ${i}: "url" must be https: or a same-origin path`);
+  const out: Attachment = {
+    url,
+    name: text(value, 'name', CHAT_LIMITS.attachmentName),
+    size: integer(value, 'size'),
+    type: text(value, 'type', CHAT_LIMITS.attachmentType),
+  };
+  if (!/^[\w.+-]+\/[\w.+-]+$/.test(out.type)) throw new Invalid(`attachment ${i}: "type" is not a media type`);
+  if (value.width !== undefined) out.width = integer(value, 'width');
+  if (value.height !== undefined) out.height = integer(value, 'height');
+  return out;
+}
+
+function messageCreated(o: Obj, head: Pick<MessageCreatedEvent, 'id' | 'roomId' | 'ts' | 'type'>): MessageCreatedEvent {
+  const event: MessageCreatedEvent = { ...head, text: text(o, 'text', CHAT_LIMITS.text, { allowEmpty: true }) };
+  if (o.parentId !== undefined) event.parentId = eventId(o, 'parentId');
+  if (o.alsoInRoom !== undefined) {
+    if (typeof o.alsoInRoom !== 'boolean') throw new Invalid('"alsoInRoom" must be a boolean');
+    if (o.alsoInRoom) event.alsoInRoom = true;
+  }
+  if (o.mentions !== undefined) {
+    const m = o.mentions;
+    if (!Array.isArray(m) || m.length > CHAT_LIMITS.mentions || !m.every((u): u is string => typeof u === 'string' && LOGIN.test(u))) {
+      throw new Invalid(`"mentions" must be at most ${CHAT_LIMITS.mentions} user ids`);
+    }
+    if (m.length > 0) event.mentions = [...new Set(m)];
+  }
+  if (o.attachments !== undefined) {
+    const a = o.attachments;
+    if (!Array.isArray(a) || a.length > CHAT_LIMITS.attachments) throw new Invalid(`"attachments" must be at most ${CHAT_LIMITS.attachments} files`);
+    if (a.length > 0) event.attachments = a.map(attachment);
+  }
+  if (event.text.trim() === '' && !event.attachments) throw new Invalid('"text" must not be empty');
+  return event;
+}
+
 /** Narrow a body to a room event (throws `Invalid`). */
 export function toRoomEvent(body: unknown, roomId: string): RoomEvent {
   const { o, id, ts, type } = base(body, roomId);
   switch (type) {
     case 'message.created':
-      return { id, roomId, ts, type, text: text(o, 'text', CHAT_LIMITS.text) };
+      return messageCreated(o, { id, roomId, ts, type });
     case 'message.edited':
       return { id, roomId, ts, type, messageId: eventId(o, 'messageId'), text: text(o, 'text', CHAT_LIMITS.text) };
     case 'message.deleted':
