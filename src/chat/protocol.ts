@@ -131,6 +131,8 @@ export function streamSubscribeHeaders(start: StreamStart, prefetch: number = DE
 export const STREAM_OFFSET_HEADER = 'x-stream-offset';
 /** Header naming the sender; the broker checks it against the login (STOMP: `user-id`). */
 export const USER_ID_HEADER = 'user-id';
+/** The dev broker's time of a stream message, epoch ms (RabbitMQ passes a sender's header of this name through: not trusted there). */
+export const BROKER_TIME_HEADER = 'timestamp';
 /** The session's idempotency key header; we set it to the event id. */
 export const EVENT_ID_HEADER = 'stompkit-id';
 
@@ -247,6 +249,8 @@ export interface Envelope<E extends ChatEvent = ChatEvent> {
   author: string;
   /** Position in the stream; null for topic signals. */
   offset: number | null;
+  /** When the broker took it (epoch ms), from a broker that stamps it; else absent. */
+  brokerTs?: number;
 }
 
 export type RoomEnvelope = Envelope<RoomEvent> & { offset: number };

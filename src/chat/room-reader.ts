@@ -8,7 +8,7 @@ import { ChatError, chatDestinations } from './protocol';
 import { PresenceMembership, watchTyping, type SignalContext } from './signals';
 import { StreamFollower, readPage } from './stream-reader';
 import type { OpenRoomOptions } from './client-types';
-import { validateRoomMessage } from './validate';
+import { brokerStampsTime, validateRoomMessage } from './validate';
 import type { Incoming } from './state';
 
 export interface RoomReaderContext extends SignalContext {
@@ -237,7 +237,7 @@ export class RoomReader {
   }
 
   private validate(message: IncomingMessage): Incoming | null {
-    const result = validateRoomMessage(message, this.destination);
+    const result = validateRoomMessage(message, this.destination, brokerStampsTime(this.ctx.session.getSnapshot().serverInfo?.server));
     if (result.ok) return { kind: 'room', envelope: result.value };
     this.ctx.report(result.error);
     return null;

@@ -27,7 +27,11 @@ export interface ChatMessage {
   authorId: string;
   /** Text after the latest edit; empty once deleted. */
   text: string;
-  /** Sender's clock, epoch ms. */
+  /**
+   * When it was sent, epoch ms: the broker's time where the broker stamps
+   * one (the dev broker), else the sender's clock. Display only: order is
+   * the stream's.
+   */
   createdAt: number;
   /** `pending` until the broker's RECEIPT (or the stream echo), `failed` with `error` if it did not come. */
   status: MessageStatus;

@@ -71,7 +71,7 @@ export class RoomDraft {
   }
 
   /** Fold one stream event; returns a reason if it is not allowed. */
-  apply({ event, author, offset }: RoomEnvelope): string | null {
+  apply({ event, author, offset, brokerTs }: RoomEnvelope): string | null {
     const seenAt = this.seen.get(event.id);
     if (seenAt !== undefined) {
       // A resend or a replay shows once, at its first copy in the stream:
@@ -92,7 +92,7 @@ export class RoomDraft {
     h.newestOffset = h.newestOffset === null ? offset : Math.max(h.newestOffset, offset);
     switch (event.type) {
       case 'message.created': {
-        const record: MessageRecord = { id: event.id, authorId: author, text: event.text, createdAt: event.ts, offset };
+        const record: MessageRecord = { id: event.id, authorId: author, text: event.text, createdAt: brokerTs ?? event.ts, offset };
         const extras = extrasOf(event);
         if (extras) record.extras = extras;
         this.records.set(event.id, record);
@@ -108,7 +108,7 @@ export class RoomDraft {
         if (record && record.authorId !== author) return `${event.type} by ${author} of a message by ${record.authorId}`;
         if (event.type === 'message.edited') {
           const list = this.edits.get(event.messageId) ?? [];
-          this.edits.set(event.messageId, [...list, { by: author, text: event.text, at: event.ts, offset }]);
+          this.edits.set(event.messageId, [...list, { by: author, text: event.text, at: brokerTs ?? event.ts, offset }]);
         } else {
           const list = this.deletes.get(event.messageId) ?? [];
           this.deletes.set(event.messageId, [...list, { by: author, offset }]);

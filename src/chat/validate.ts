@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, OutboxEntry } from '../core/types';
 import {
+  BROKER_TIME_HEADER,
   CHAT_LIMITS,
   ChatError,
   DIRECTORY_DESTINATION,
@@ -210,12 +211,20 @@ function run<T>(message: IncomingMessage, fallbackDestination: string, parse: (d
  * Validate a MESSAGE from a room stream. `destination` is the one we
  * subscribed to (brokers echo it on MESSAGE; we trust ours if they differ).
  */
-export function validateRoomMessage(message: IncomingMessage, destination: string): Validated<RoomEnvelope> {
+export function validateRoomMessage(message: IncomingMessage, destination: string, brokerStampsTime = false): Validated<RoomEnvelope> {
   return run(message, destination, () => {
     const roomId = roomOf(destination, ROOM_PREFIX);
     const offset = streamOffset(message);
-    return { event: toRoomEvent(bodyOf(message), roomId), author: author(message), offset };
+    const envelope: RoomEnvelope = { event: toRoomEvent(bodyOf(message), roomId), author: author(message), offset };
+    const time = brokerStampsTime ? message.headers[BROKER_TIME_HEADER] : undefined;
+    if (time !== undefined && /^\d{1,15}$/.test(time)) envelope.brokerTs = Number(time);
+    return envelope;
   });
+}
+
+/** Whether the broker of `session` stamps its own time on stream messages (the dev broker does). */
+export function brokerStampsTime(serverHeader: string | undefined): boolean {
+  return serverHeader?.startsWith('stompkit/') === true;
 }
 
 /** Validate a MESSAGE from the room directory stream. */

@@ -13,7 +13,13 @@ import {
   STREAM_DECLARATION,
   EVENT_ID_PATTERN,
 } from '../../src/chat/protocol';
-import { validateDirectoryMessage, validatePresenceMessage, validateRoomMessage, validateTypingMessage } from '../../src/chat/validate';
+import {
+  brokerStampsTime,
+  validateDirectoryMessage,
+  validatePresenceMessage,
+  validateRoomMessage,
+  validateTypingMessage,
+} from '../../src/chat/validate';
 
 function message(destination: string, body: unknown, headers: Record<string, string> = {}): IncomingMessage {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -98,6 +104,16 @@ describe('frames', () => {
 describe('validation of room events', () => {
   const ok = (body: unknown, headers: Record<string, string> = { 'user-id': 'alice', 'x-stream-offset': '7' }) =>
     validateRoomMessage(message(ROOM, body, headers), ROOM);
+
+  test("the broker's time is taken from a broker that stamps it (the dev broker), never from another's", () => {
+    const headers = { 'user-id': 'alice', 'x-stream-offset': '7', timestamp: '1700000000123' };
+    const stamped = validateRoomMessage(message(ROOM, created, headers), ROOM, brokerStampsTime('stompkit/0.1.0'));
+    expect(stamped.ok && stamped.value.brokerTs).toBe(1700000000123);
+    const rabbit = validateRoomMessage(message(ROOM, created, headers), ROOM, brokerStampsTime('RabbitMQ/3.10.8'));
+    expect(rabbit.ok && rabbit.value.brokerTs).toBeUndefined();
+    const garbage = validateRoomMessage(message(ROOM, created, { ...headers, timestamp: 'soon' }), ROOM, true);
+    expect(garbage.ok && garbage.value.brokerTs).toBeUndefined();
+  });
 
   test('every room event type narrows, with author from user-id and the stream offset', () => {
     const bodies = [

@@ -293,8 +293,13 @@ export class StreamQueue implements AckSource {
     };
   }
 
+  /**
+   * What a reader sees: the offset, and the broker's own time of the message
+   * as `timestamp` (epoch ms; a sender's `timestamp` header is replaced, so
+   * readers can trust it, where RabbitMQ passes the sender's through).
+   */
   private withOffsetHeader(entry: Entry): Entry {
-    const headers = { ...entry.stored.headers, 'x-stream-offset': String(entry.offset) };
+    const headers = { ...entry.stored.headers, timestamp: String(entry.stored.timestamp), 'x-stream-offset': String(entry.offset) };
     return new Entry({ ...entry.stored, headers }, entry.destination);
   }
 

@@ -49,7 +49,7 @@ describe('parsing', () => {
 });
 
 describe('stream queues', () => {
-  test('first replays all, every MESSAGE carries x-stream-offset after the sender headers', async () => {
+  test('first replays all, every MESSAGE carries timestamp and x-stream-offset after the sender headers', async () => {
     const { e, publish, reader } = await setup();
     await publish('m0', { 'content-type': 'text/plain' });
     await publish('m1');
@@ -71,9 +71,18 @@ describe('stream queues', () => {
       'durable',
       'auto-delete',
       'content-type',
+      'timestamp',
       'x-stream-offset',
       'content-length',
     ]);
+    await e.close();
+  });
+
+  test("every MESSAGE carries the broker's time as timestamp (ms), never the sender's", async () => {
+    const { e, clock, publish, reader } = await setup();
+    await publish('m0', { timestamp: '1' });
+    const r = await reader('first');
+    expect(r.take('MESSAGE').map((f) => f.headers['timestamp'])).toEqual([String(clock.now())]);
     await e.close();
   });
 
