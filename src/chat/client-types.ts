@@ -58,6 +58,14 @@ export interface ChatClient {
   watchRoom(roomId: string): () => void;
   /** Read the room directory stream. Ref-counted. */
   watchDirectory(): () => void;
+  /** Read the current user's inbox (the direct messages that include them). Ref-counted. */
+  watchInbox(): () => void;
+  /**
+   * Start, or find, the direct message between the current user and
+   * `others` (1-7 logins of a-z 0-9 _ -); resolves with its room id, which
+   * `openRoom` and `sendMessage` take like any room's.
+   */
+  startDirectMessage(others: readonly string[]): Promise<string>;
   /** Load the page of history before the oldest loaded message. No-op while loading or at the start. */
   loadOlder(roomId: string): Promise<void>;
 

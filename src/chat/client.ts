@@ -19,6 +19,7 @@ import {
   type RoomEvent,
 } from './protocol';
 import { extrasFor } from './message-extras';
+import { Inbox } from './inbox';
 import { RestoredSends } from './restored-sends';
 import { RoomReader, type RoomReaderContext } from './room-reader';
 import { TypingSender } from './signals';
@@ -92,6 +93,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
   const discarded = new Set<string>();
   const readSending = new Map<string, boolean>();
   const restored = new RestoredSends({ session, store, me, report, discarded, following: (roomId) => readers.get(roomId)?.following ?? false });
+  const inbox = new Inbox({ session, store, me, now, report });
 
   // Directory: read from the first offset, resumed like any stream.
   let directory: StreamFollower | null = null;
@@ -257,6 +259,9 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
       };
     },
 
+    watchInbox: () => inbox.watch(),
+    startDirectMessage: (others: readonly string[]) => inbox.start(others),
+
     loadOlder(roomId: string) {
       return readerOf(roomId).loadOlder();
     },
@@ -389,6 +394,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
       readers.clear();
       directory?.stop();
       directory = null;
+      inbox.stop();
     },
   };
   return client;

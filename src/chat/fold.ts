@@ -66,6 +66,7 @@ export function foldBatch(state: ChatState, batch: readonly Incoming[], ctx: Fol
   const rejected: Rejection[] = [];
   const drafts = new Map<string, RoomDraft>();
   let rooms: RoomInfo[] | null = null;
+  let directMessages: RoomInfo[] | null = null;
   let presence: Record<string, readonly PresencePeer[]> | null = null;
   let typing: Record<string, readonly TypingPeer[]> | null = null;
   const typingOf = (roomId: string): TypingPeer[] => {
@@ -97,6 +98,14 @@ export function foldBatch(state: ChatState, batch: readonly Incoming[], ctx: Fol
         if (reason) rejected.push({ incoming, reason });
         break;
       }
+      case 'inbox': {
+        const { event, author } = incoming.envelope;
+        // Announced to each member, and again by anyone who starts it anew: the first announcement stands.
+        if ((directMessages ?? state.directMessages).some((r) => r.id === event.roomId)) break;
+        directMessages ??= [...state.directMessages];
+        directMessages.push({ id: event.roomId, name: event.members.join(', '), members: event.members, createdBy: author, createdAt: event.ts });
+        break;
+      }
       case 'typing':
         foldTyping(typingOf(incoming.envelope.event.roomId), incoming.envelope, state.me, ctx);
         break;
@@ -111,6 +120,7 @@ export function foldBatch(state: ChatState, batch: readonly Incoming[], ctx: Fol
 
   let next = commitDrafts(state, drafts, ctx);
   if (rooms) next = { ...next, rooms };
+  if (directMessages) next = { ...next, directMessages };
   if (presence) next = { ...next, presence };
   if (typing) next = { ...next, typing };
   return { state: next, rejected };

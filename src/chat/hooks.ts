@@ -46,6 +46,13 @@ export function useRooms(): readonly RoomInfo[] {
   return useStore(client.store, (s) => s.rooms);
 }
 
+/** Direct messages that include the current user (their inbox, read while mounted), in the order they started. */
+export function useDirectMessages(): readonly RoomInfo[] {
+  const client = useChat();
+  useEffect(() => client.watchInbox(), [client]);
+  return useStore(client.store, (s) => s.directMessages);
+}
+
 export interface RoomHandle {
   /** From the directory; undefined if the room is not listed (yet). */
   room: RoomInfo | undefined;

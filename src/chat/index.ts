@@ -11,6 +11,9 @@ export {
   ChatError,
   DEFAULT_PREFETCH,
   DIRECTORY_DESTINATION,
+  DM_MAX_MEMBERS,
+  DM_MEMBER_PATTERN,
+  BROKER_TIME_HEADER,
   EVENT_ID_HEADER,
   EVENT_ID_PATTERN,
   PRESENCE_PREFIX,
@@ -24,6 +27,10 @@ export {
   assertRoomId,
   chatDestinations,
   directoryEventFrame,
+  directMessageId,
+  directMessageMembers,
+  inboxDestination,
+  inboxEventFrame,
   isRoomId,
   newEventId,
   presenceFrame,
@@ -33,6 +40,9 @@ export {
 } from './protocol';
 export type {
   Attachment,
+  DirectMessageStartedEvent,
+  InboxEnvelope,
+  InboxEvent,
   MessageExtras,
   ChatErrorCode,
   ChatEvent,
@@ -60,6 +70,7 @@ export {
   toDirectoryEvent,
   toRoomEvent,
   validateDirectoryMessage,
+  validateInboxMessage,
   validatePresenceMessage,
   validateRoomMessage,
   validateTypingMessage,
@@ -105,6 +116,7 @@ export {
   useTyping,
   useUnread,
   useMentions,
+  useDirectMessages,
 } from './hooks';
 export type { MessageActions, RoomHandle, TypingHandle } from './hooks';
 export { useThread } from './thread-hooks';

@@ -10,10 +10,35 @@
  * | typing | `/topic/chat.typing.<roomId>` | ephemeral |
  * | presence | `/topic/chat.presence.<roomId>` | ephemeral, TTL |
  * | room directory | `/queue/chat.rooms` (stream) | durable |
+ * | direct messages | `/queue/chat.room.dm.<a>.<b>…` (stream, members sorted) | durable, members only |
+ * | a user's inbox (new direct messages) | `/queue/user.<login>.inbox` (stream) | durable, owner reads |
  */
 
-/** Room ids: lower-case letters, digits, `_` and `-` (no `.`, which is a topic word separator). */
-export const ROOM_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/**
+ * Room ids: lower-case letters, digits, `_` and `-` (no `.`, which is a
+ * topic word separator); a direct message's id is `dm.` and its members'
+ * logins, sorted, joined by `.` (the broker's permissions read them there).
+ */
+export const ROOM_ID_PATTERN = /^(?:[a-z0-9][a-z0-9_-]{0,63}|dm(?:\.[a-z0-9][a-z0-9_-]{0,63}){2,8})$/;
+/** Logins that can be members of a direct message (they become words of its destination). */
+export const DM_MEMBER_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** Most members of a direct message (a small group). */
+export const DM_MAX_MEMBERS = 8;
+
+/** The room id of the direct message between `members` (order does not matter; duplicates fold). */
+export function directMessageId(members: readonly string[]): string {
+  const sorted = [...new Set(members)].sort();
+  if (sorted.length < 2 || sorted.length > DM_MAX_MEMBERS) throw new RangeError(`a direct message has 2-${DM_MAX_MEMBERS} members, got ${sorted.length}`);
+  for (const m of sorted) {
+    if (!DM_MEMBER_PATTERN.test(m)) throw new TypeError(`login ${JSON.stringify(m)} cannot be in a direct message: use 1-64 of a-z 0-9 _ -`);
+  }
+  return `dm.${sorted.join('.')}`;
+}
+
+/** The members of a direct message's room id, or null for a room. */
+export function directMessageMembers(roomId: string): string[] | null {
+  return roomId.startsWith('dm.') && isRoomId(roomId) ? roomId.slice(3).split('.') : null;
+}
 /** Event ids (sender-made idempotency keys). A UUID fits. */
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -62,6 +87,12 @@ export const TYPING_PREFIX = '/topic/chat.typing.';
 export const PRESENCE_PREFIX = '/topic/chat.presence.';
 /** The room directory stream. */
 export const DIRECTORY_DESTINATION = '/queue/chat.rooms';
+
+/** A user's inbox stream: where others announce direct messages to them. */
+export function inboxDestination(login: string): string {
+  if (!DM_MEMBER_PATTERN.test(login)) throw new TypeError(`login ${JSON.stringify(login)} has no inbox: use 1-64 of a-z 0-9 _ -`);
+  return `/queue/user.${login}.inbox`;
+}
 
 /** Every destination the chat uses. Throws on an invalid room id. */
 export const chatDestinations = {
@@ -226,6 +257,14 @@ export interface RoomUpdatedEvent extends EventBase {
 }
 export type DirectoryEvent = RoomCreatedEvent | RoomUpdatedEvent;
 
+/** Inbox events (a user's `/queue/user.<login>.inbox` stream): a direct message that includes them. */
+export interface DirectMessageStartedEvent extends EventBase {
+  type: 'dm.started';
+  /** Sorted; `roomId` is `directMessageId(members)`. */
+  members: string[];
+}
+export type InboxEvent = DirectMessageStartedEvent;
+
 /** Typing signals (ephemeral topic). */
 export interface TypingSignal extends EventBase {
   type: 'typing.start' | 'typing.stop';
@@ -237,7 +276,7 @@ export interface PresenceSignal extends EventBase {
   ttl: number;
 }
 
-export type ChatEvent = RoomEvent | DirectoryEvent | TypingSignal | PresenceSignal;
+export type ChatEvent = RoomEvent | DirectoryEvent | InboxEvent | TypingSignal | PresenceSignal;
 
 /**
  * A validated event with what the frame said about it: `author` from the
@@ -255,6 +294,7 @@ export interface Envelope<E extends ChatEvent = ChatEvent> {
 
 export type RoomEnvelope = Envelope<RoomEvent> & { offset: number };
 export type DirectoryEnvelope = Envelope<DirectoryEvent> & { offset: number };
+export type InboxEnvelope = Envelope<InboxEvent> & { offset: number };
 export type TypingEnvelope = Envelope<TypingSignal>;
 export type PresenceEnvelope = Envelope<PresenceSignal>;
 
@@ -290,6 +330,11 @@ export function roomEventFrame(event: RoomEvent, userId: string): OutgoingFrame 
 export function directoryEventFrame(event: DirectoryEvent, userId: string): OutgoingFrame {
   assertRoomId(event.roomId);
   return { destination: DIRECTORY_DESTINATION, body: JSON.stringify(event), headers: sendHeaders(event, userId, true) };
+}
+
+/** SEND of an inbox event to `recipient`'s inbox stream. */
+export function inboxEventFrame(event: InboxEvent, userId: string, recipient: string): OutgoingFrame {
+  return { destination: inboxDestination(recipient), body: JSON.stringify(event), headers: sendHeaders(event, userId, true) };
 }
 
 /** SEND of a typing signal to the typing topic. */

@@ -2,7 +2,7 @@
  * The shape of the chat store: what components read (views with stable
  * references) and the fold's own bookkeeping (`RoomData`, not for rendering).
  */
-import type { Attachment, DirectoryEnvelope, MessageExtras, PresenceEnvelope, RoomEnvelope, TypingEnvelope } from './protocol';
+import type { Attachment, DirectoryEnvelope, InboxEnvelope, MessageExtras, PresenceEnvelope, RoomEnvelope, TypingEnvelope } from './protocol';
 
 export type MessageStatus = 'pending' | 'sent' | 'failed';
 
@@ -66,10 +66,13 @@ export interface ThreadSummary {
   lastReplyAt: number;
 }
 
-/** A room from the directory stream. */
+/** A room from the directory stream, or a direct message from the user's inbox. */
 export interface RoomInfo {
   id: string;
+  /** For a direct message: its members' logins joined by ", ". */
   name: string;
+  /** A direct message: its members (sorted), the current user included. */
+  members?: readonly string[];
   topic?: string;
   createdBy: string;
   createdAt: number;
@@ -184,6 +187,8 @@ export interface ChatState {
   me: string | null;
   /** The room directory, in creation order. */
   rooms: readonly RoomInfo[];
+  /** Direct messages that include the current user, from their inbox, in the order they started. */
+  directMessages: readonly RoomInfo[];
   timelines: Readonly<Record<string, RoomTimeline>>;
   /** Unread messages per room: from others, after my read marker, not deleted (thread-only replies not counted). */
   unread: Readonly<Record<string, number>>;
@@ -199,6 +204,7 @@ export interface ChatState {
 export type Incoming =
   | { kind: 'room'; envelope: RoomEnvelope }
   | { kind: 'directory'; envelope: DirectoryEnvelope }
+  | { kind: 'inbox'; envelope: InboxEnvelope }
   | { kind: 'typing'; envelope: TypingEnvelope }
   | { kind: 'presence'; envelope: PresenceEnvelope };
 
@@ -219,6 +225,7 @@ export const EMPTY_HISTORY: HistoryState = Object.freeze({
 export const INITIAL_CHAT_STATE: ChatState = Object.freeze({
   me: null,
   rooms: Object.freeze([]) as readonly RoomInfo[],
+  directMessages: Object.freeze([]) as readonly RoomInfo[],
   timelines: Object.freeze({}),
   unread: Object.freeze({}),
   mentions: Object.freeze({}),

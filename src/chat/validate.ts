@@ -20,6 +20,10 @@ import {
   isRoomId,
   type Attachment,
   type DirectoryEnvelope,
+  type InboxEnvelope,
+  directMessageId,
+  directMessageMembers,
+  inboxDestination,
   type DirectoryEvent,
   type MessageCreatedEvent,
   type PresenceEnvelope,
@@ -216,6 +220,9 @@ export function validateRoomMessage(message: IncomingMessage, destination: strin
     const roomId = roomOf(destination, ROOM_PREFIX);
     const offset = streamOffset(message);
     const envelope: RoomEnvelope = { event: toRoomEvent(bodyOf(message), roomId), author: author(message), offset };
+    // A broker that checks only the exchange on publish (RabbitMQ's `/amq/queue/`) lets anyone write into a DM: members only count.
+    const members = directMessageMembers(roomId);
+    if (members && !members.includes(envelope.author)) throw new Invalid(`${envelope.author} is not a member of ${roomId}`);
     const time = brokerStampsTime ? message.headers[BROKER_TIME_HEADER] : undefined;
     if (time !== undefined && /^\d{1,15}$/.test(time)) envelope.brokerTs = Number(time);
     return envelope;
@@ -232,6 +239,34 @@ export function validateDirectoryMessage(message: IncomingMessage): Validated<Di
   return run(message, DIRECTORY_DESTINATION, () => {
     const offset = streamOffset(message);
     return { event: toDirectoryEvent(bodyOf(message)), author: author(message), offset };
+  });
+}
+
+/**
+ * Validate a MESSAGE from `me`'s inbox: a direct message whose id matches its
+ * members, started by one of them, with `me` among them (anyone may write to
+ * an inbox, so nothing else is believed).
+ */
+export function validateInboxMessage(message: IncomingMessage, me: string): Validated<InboxEnvelope> {
+  return run(message, inboxDestination(me), () => {
+    const offset = streamOffset(message);
+    const from = author(message);
+    const body = bodyOf(message);
+    if (!isObj(body) || !isRoomId(body.roomId)) throw new Invalid('"roomId" must be a valid room id');
+    const { o, id, ts, type } = base(body, body.roomId);
+    if (type !== 'dm.started') throw new Invalid(`unknown inbox event type ${JSON.stringify(type).slice(0, 40)}`);
+    const members = o.members;
+    if (!Array.isArray(members) || !members.every((m): m is string => typeof m === 'string')) throw new Invalid('"members" must be logins');
+    let roomId: string;
+    try {
+      roomId = directMessageId(members);
+    } catch (error) {
+      throw new Invalid(`"members": ${(error as Error).message}`);
+    }
+    if (roomId !== body.roomId) throw new Invalid(`"roomId" ${body.roomId} is not the direct message of its members`);
+    if (!members.includes(from)) throw new Invalid(`${from} announced a direct message without being in it`);
+    if (!members.includes(me)) throw new Invalid(`a direct message without ${me} in ${me}'s inbox`);
+    return { event: { id, type, roomId, ts, members: [...members].sort() }, author: from, offset };
   });
 }
 

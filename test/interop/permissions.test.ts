@@ -161,6 +161,20 @@ describe('RabbitMQ demo users (scripts/rabbitmq-setup) are confined to chat', ()
     await refusedForAliceOnly(`SUBSCRIBE\nid:s\ndestination:/queue/user.bob.${id}\nreceipt:r\n\n\0`);
   });
 
+  test("a direct message's stream is refused to a third user; its members read it", async () => {
+    // A DM of alice, bob and a member made up per run (a fresh stream each time).
+    const q = `chat.room.dm.alice.bob.t${randomUUID().slice(0, 8)}`;
+    const alice = await open('ws', ALICE);
+    expect(await attempt(alice, `SEND\ndestination:/queue/${q}\n${STREAM}\nuser-id:alice\nreceipt:r\n\nhi\0`)).toBe('RECEIPT');
+    const bob = await open('ws', { login: 'bob', passcode: 'stompkit' });
+    expect(await attempt(bob, `SUBSCRIBE\nid:s\ndestination:/queue/${q}\n${STREAM}\nack:client\nprefetch-count:5\nreceipt:r\n\n\0`)).toBe('RECEIPT');
+    const carol = await open('ws', { login: 'carol', passcode: 'stompkit' });
+    expect(await attempt(carol, `SUBSCRIBE\nid:s\ndestination:/queue/${q}\n${STREAM}\nack:client\nprefetch-count:5\nreceipt:r\n\n\0`)).toBe('closed');
+    const carolTyping = await open('ws', { login: 'carol', passcode: 'stompkit' });
+    const key = q.slice('chat.room.'.length);
+    expect(await attempt(carolTyping, `SUBSCRIBE\nid:t\ndestination:/topic/chat.typing.${key}\nreceipt:r\n\n\0`)).toBe('closed');
+  });
+
   test('room ids follow the chat kit: a room named outside its pattern is refused', async () => {
     await refusedForAliceOnly(`SEND\ndestination:/queue/chat.room._hidden-${randomUUID().slice(0, 8)}\n${STREAM}\nreceipt:r\n\nhi\0`);
   });

@@ -20,7 +20,7 @@ const pool = sessionPool();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'stompkit-acl-'));
-  await writeFile(join(dir, 'users.json'), JSON.stringify({ alice: 'a-pass', bob: 'b-pass' }));
+  await writeFile(join(dir, 'users.json'), JSON.stringify({ alice: 'a-pass', bob: 'b-pass', carol: 'c-pass' }));
   cli = await startCli(['--memory', '--users', join(dir, 'users.json'), '--acl', join(__dirname, '../../../docs/chat-acl.json')]);
 });
 afterAll(async () => {
@@ -47,10 +47,13 @@ test("another user's private queue, /topic/#, and declaring any queue are refuse
   expect(await refused('alice', 'a-pass', 'SUBSCRIBE', '/topic/#')).toBe('access_refused');
   expect(await refused('alice', 'a-pass', 'SUBSCRIBE', '/topic/chat.typing.*')).toBe('access_refused');
   expect(await refused('alice', 'a-pass', 'SEND', '/queue/jobs')).toBe('access_refused');
-  // Only bob may create his inbox; then anyone may drop a message into it, which only bob reads.
-  expect(await refused('alice', 'a-pass', 'SEND', '/queue/user.bob.inbox', { durable: 'true', 'auto-delete': 'false' })).toBe('access_refused');
-  expect(await refused('bob', 'b-pass', 'SUBSCRIBE', '/queue/user.bob.inbox', { durable: 'true', 'auto-delete': 'false' })).toBe('RECEIPT (allowed)');
-  expect(await refused('alice', 'a-pass', 'SEND', '/queue/user.bob.inbox', { durable: 'true', 'auto-delete': 'false' })).toBe('RECEIPT (allowed)');
+  // Anyone may drop a message into carol's inbox (creating it, so a direct message reaches her before her first
+  // login); only carol reads it. Other private queues only their owner creates.
+  const stream = { 'x-queue-type': 'stream', durable: 'true', 'auto-delete': 'false' };
+  expect(await refused('alice', 'a-pass', 'SEND', '/queue/user.carol.inbox', stream)).toBe('RECEIPT (allowed)');
+  expect(await refused('alice', 'a-pass', 'SUBSCRIBE', '/queue/user.carol.inbox', { ...stream, ack: 'client', 'prefetch-count': '1' })).toBe('access_refused');
+  expect(await refused('carol', 'c-pass', 'SUBSCRIBE', '/queue/user.carol.inbox', { ...stream, ack: 'client', 'prefetch-count': '1' })).toBe('RECEIPT (allowed)');
+  expect(await refused('alice', 'a-pass', 'SEND', '/queue/user.bob.drafts', { durable: 'true', 'auto-delete': 'false' })).toBe('access_refused');
 });
 
 test('/stats asks for a user of the broker; /health stays open', async () => {
@@ -82,6 +85,40 @@ test('the chat kit creates a room and chats under the documented ACL', async () 
     expect(bob.chat.store.getState().timelines['acl-room']?.messages.map((m) => m.text)).toEqual(['allowed']);
   });
   expect([...alice.errors, ...bob.errors]).toEqual([]);
+  alice.chat.dispose();
+  bob.chat.dispose();
+});
+
+test('a direct message through the chat kit reaches its member and is refused to a third user', async () => {
+  const url = `ws://127.0.0.1:${cli.port}/ws`;
+  const open = (login: string, passcode: string) => {
+    const session = pool.open({ wsUrl: url } as never, { url, connectHeaders: { login, passcode } });
+    const errors: unknown[] = [];
+    const chat = createChatClient(session, { userId: login, pageSize: 20, onError: (e) => errors.push(e) });
+    return { session, chat, errors };
+  };
+  const alice = open('alice', 'a-pass');
+  const bob = open('bob', 'b-pass');
+  await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
+  const stopInbox = bob.chat.watchInbox();
+  const roomId = await alice.chat.startDirectMessage(['bob']);
+  expect(roomId).toBe('dm.alice.bob');
+  await alice.chat.sendMessage(roomId, 'just us');
+  await vi.waitFor(() => {
+    bob.chat.store.flush();
+    expect(bob.chat.store.getState().directMessages.map((d) => [d.id, d.members])).toEqual([['dm.alice.bob', ['alice', 'bob']]]);
+  });
+  bob.chat.openRoom(roomId, { presence: false, typing: false });
+  await vi.waitFor(() => {
+    bob.chat.store.flush();
+    expect(bob.chat.store.getState().timelines[roomId]?.messages.map((m) => m.text)).toEqual(['just us']);
+  });
+  const stream = { 'x-queue-type': 'stream', durable: 'true', 'auto-delete': 'false', ack: 'client', 'prefetch-count': '5' };
+  expect(await refused('carol', 'c-pass', 'SUBSCRIBE', '/queue/chat.room.dm.alice.bob', stream)).toBe('access_refused');
+  expect(await refused('carol', 'c-pass', 'SUBSCRIBE', '/queue/user.bob.inbox', stream)).toBe('access_refused');
+  expect(await refused('carol', 'c-pass', 'SUBSCRIBE', '/topic/chat.typing.dm.alice.bob')).toBe('access_refused');
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+  stopInbox();
   alice.chat.dispose();
   bob.chat.dispose();
 });
