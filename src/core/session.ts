@@ -12,12 +12,13 @@
 import { createBackoff } from './backoff.js';
 import { CLOSED_BY_APP, createConnection, type Connection, type ErrorFrameInfo } from './connection.js';
 import { createOutbox } from './outbox.js';
-import { randomId } from './send-body.js';
 import { createReceipts } from './receipts.js';
 import { createSilentRefusals } from './silent-refusal.js';
 import { memoryStorage } from './storage.js';
-import { createSubscriptions } from './subscriptions.js';
-import { beginTransaction, type Transaction } from './transaction.js';
+import { beginTransaction, TransactionError, type Transaction } from './transaction.js';
+import { canShare, deferSession, refuseTransaction } from './tab-share.js';
+import { checkSubscription, createSubscriptions, subscriptionKey } from './subscriptions.js';
+import { encodeBody, randomId } from './send-body.js';
 import {
   ALL_TRANSPORTS,
   DEFAULT_WEBSOCKET_RETRY_AFTER,
@@ -47,6 +48,16 @@ const CLOSE_TIMEOUT = 3000;
  */
 const DEFAULT_HEARTBEAT: [number, number] = [4000, 3000];
 
+const IDLE: SessionState = Object.freeze({
+  status: 'idle',
+  transport: null,
+  attempt: 0,
+  nextRetryAt: null,
+  error: null,
+  serverInfo: null,
+  pending: 0,
+});
+
 /**
  * Creates a session. It starts connecting at once unless `autoConnect: false`.
  *
@@ -61,6 +72,11 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   const url: unknown = options?.url;
   if (typeof url !== 'string' && (!url || typeof url !== 'object')) {
     throw new TypeError('createStompSession: `url` is required');
+  }
+  if (canShare(options)) {
+    const alone = (): StompSession => createStompSession({ ...options, shareAcrossTabs: false });
+    // The chunk failed to load (e.g. offline on a fresh deploy): a connection of our own.
+    return deferSession(import('./tabs/shared-session.js').then((chunk) => chunk.createSharedSession(options, { create: createStompSession, refuseTransaction, checkSubscription, subscriptionKey, encodeBody, TransactionError }), alone), IDLE);
   }
   const storage = options.storage ?? memoryStorage();
   const prefix = options.storageKey ?? 'stompkit';
@@ -90,15 +106,7 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     // setState ignores a patch that changes nothing.
     onPending: (pending) => setState({ pending }),
   });
-  let state: SessionState = Object.freeze({
-    status: 'idle',
-    transport: null,
-    attempt: 0,
-    nextRetryAt: null,
-    error: null,
-    serverInfo: null,
-    pending: outbox.pending,
-  });
+  let state: SessionState = Object.freeze({ ...IDLE, pending: outbox.pending });
   /** The connection that reached CONNECTED, until it closes. */
   let connection: Connection | null = null;
   /** A connection still trying to reach CONNECTED. */
