@@ -30,7 +30,7 @@
  */
 export { createStompSession } from './session.js';
 export { memoryStorage, localStorageAdapter } from './storage.js';
-export { TransactionError } from './transaction.js';
+export { TransactionError } from './transaction-error.js';
 export { backoffDelay } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { IDEMPOTENCY_HEADER } from './subscriptions.js';

@@ -15,9 +15,10 @@ import { createOutbox } from './outbox.js';
 import { createReceipts } from './receipts.js';
 import { createSilentRefusals } from './silent-refusal.js';
 import { memoryStorage } from './storage.js';
-import { beginTransaction, TransactionError, type Transaction } from './transaction.js';
-import { canShare, deferSession, refuseTransaction } from './tab-share.js';
-import { checkSubscription, createSubscriptions, subscriptionKey } from './subscriptions.js';
+import type { Transaction } from './transaction.js';
+import { refuseTransaction, TransactionError } from './transaction-error.js';
+import { canShare, deferSession } from './tab-share.js';
+import { acknowledgerOf, checkHeaders, checkSubscription, createSubscriptions, IDEMPOTENCY_HEADER, subscriptionKey } from './subscriptions.js';
 import { encodeBody, randomId } from './send-body.js';
 import {
   ALL_TRANSPORTS,
@@ -76,7 +77,7 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   if (canShare(options)) {
     const alone = (): StompSession => createStompSession({ ...options, shareAcrossTabs: false });
     // The chunk failed to load (e.g. offline on a fresh deploy): a connection of our own.
-    return deferSession(import('./tabs/shared-session.js').then((chunk) => chunk.createSharedSession(options, { create: createStompSession, refuseTransaction, checkSubscription, subscriptionKey, encodeBody, TransactionError }), alone), IDLE);
+    return deferSession(import('./tabs/shared-session.js').then((chunk) => chunk.default(options, [createStompSession, refuseTransaction, checkSubscription, subscriptionKey, encodeBody, TransactionError]), alone), IDLE);
   }
   const storage = options.storage ?? memoryStorage();
   const prefix = options.storageKey ?? 'stompkit';
@@ -116,6 +117,9 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   let endpoints: Endpoints | null = null;
   let releaseEnvironment: (() => void) | null = null;
   let closing: Promise<void> | null = null;
+  /** The transaction code (a lazy chunk), loaded while the first connection opens: a transaction needs one. */
+  let transactionCode: Promise<typeof import('./transaction.js')> | null = null;
+  let startTransaction: (typeof import('./transaction.js'))['beginTransaction'] | undefined;
 
   const debug = (message: string): void => options.debug?.(`stompkit: ${message}`);
 
@@ -168,7 +172,10 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     setState({ attempt: state.attempt + 1, nextRetryAt: null });
     let lastError: SessionError = { kind: 'network', message: 'no transport to try (check `transports` and the endpoints)' };
     try {
+      const code = (transactionCode ??= import('./transaction.js'));
       endpoints ??= await resolveEndpoints(options.url, undefined, !!options.socketFactory);
+      // Not a TypeError (a bad url): a chunk that did not load is tried again on the next attempt.
+      startTransaction ??= (await code.catch((error: unknown) => ((transactionCode = null), Promise.reject(new Error(String(error)))))).beginTransaction;
       if (current !== run) return;
       const plan = planTransports(
         options.transports ?? ALL_TRANSPORTS,
@@ -384,12 +391,19 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     retry: outbox.retry,
     drop: outbox.drop,
     begin: () => {
-      const transaction = beginTransaction({
+      // Connected means the transaction code is loaded (the first attempt waited for it).
+      if (!connection?.connected || !startTransaction) return refuseTransaction();
+      const transaction = startTransaction({
         link: connection,
         receipts,
         receiptTimeout,
         newId: randomId,
         onEnd: (tx) => transactions.delete(tx),
+        encode: encodeBody,
+        check: checkHeaders,
+        acknowledger: acknowledgerOf,
+        idempotency: IDEMPOTENCY_HEADER,
+        Failure: TransactionError,
       });
       transactions.add(transaction);
       return transaction;

@@ -4,9 +4,9 @@
  * That code is a lazy chunk (`./tabs/`): an app that never shares (Node, old
  * browsers, `shareAcrossTabs: false`) never downloads it.
  */
-import { beginTransaction, type TransactionContext } from './transaction.js';
+import { refuseTransaction } from './transaction-error.js';
 import { checkSubscription } from './subscriptions.js';
-import type { MessageHandler, SessionState, StompSession, StompSessionOptions, StompTransaction } from './types.js';
+import type { MessageHandler, SessionState, StompSession, StompSessionOptions } from './types.js';
 
 /** Web Locks elect the leader, a BroadcastChannel carries the rest; a `socketFactory`'s sockets belong to the page. */
 export const canShare = (options: StompSessionOptions): boolean =>
@@ -14,9 +14,6 @@ export const canShare = (options: StompSessionOptions): boolean =>
   !options.socketFactory &&
   typeof BroadcastChannel == 'function' &&
   !!(globalThis as { navigator?: { locks?: unknown } }).navigator?.locks;
-
-/** Throws what `begin()` throws while not connected. */
-export const refuseTransaction = (): StompTransaction => beginTransaction({ link: null } as unknown as TransactionContext);
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -30,36 +27,26 @@ export function deferSession(load: Promise<StompSession>, idle: SessionState): S
   let inner: StompSession | undefined;
   const ready = load.then((session) => (inner = session));
   const on = (session: StompSession, name: keyof StompSession, args: unknown[]): unknown => (session[name] as Method)(...args);
-  const call =
-    (name: keyof StompSession) =>
-    (...args: unknown[]): unknown =>
-      inner ? on(inner, name, args) : ready.then((session) => on(session, name, args));
-  /** A listener or subscription: taken as soon as the session is there, unless released before. */
-  const hold =
-    (name: 'subscribe' | 'onOutboxChange') =>
-    (...args: unknown[]): (() => void) => {
-      if (inner) return on(inner, name, args) as () => void;
-      if (typeof args[0] == 'string') checkSubscription(args[0], args[1] as MessageHandler, (args[2] as Record<string, string>) ?? {});
-      let off: (() => void) | undefined;
-      let gone = false;
-      void ready.then((session) => (off = gone ? off : (on(session, name, args) as () => void)));
-      return () => {
-        gone = true;
-        off?.();
-      };
-    };
-  return {
-    getSnapshot: () => inner?.getSnapshot() ?? idle,
-    subscribe: hold('subscribe'),
-    connect: call('connect'),
-    retryNow: call('retryNow'),
-    close: call('close'),
-    send: call('send'),
-    getOutbox: () => inner?.getOutbox() ?? [],
-    onOutboxChange: hold('onOutboxChange'),
-    retry: call('retry'),
-    drop: call('drop'),
-    // Not connected yet: refused as any session refuses a transaction then.
-    begin: () => inner?.begin() ?? refuseTransaction(),
-  } as StompSession;
+  // Read on each access: once loaded, a method is the loaded session's own.
+  return new Proxy({} as StompSession, {
+    get: (_, name: keyof StompSession) =>
+      inner
+        ? inner[name]
+        : (...args: unknown[]): unknown => {
+            if (name == 'getSnapshot') return idle;
+            if (name == 'getOutbox') return [];
+            // Not connected yet: refused as any session refuses a transaction then.
+            if (name == 'begin') return refuseTransaction();
+            if (name != 'subscribe' && name != 'onOutboxChange') return ready.then((session) => on(session, name, args));
+            // A listener or subscription: taken as soon as the session is there, unless released before.
+            if (typeof args[0] == 'string') checkSubscription(args[0], args[1] as MessageHandler, (args[2] as Record<string, string>) ?? {});
+            let off: (() => void) | undefined;
+            let gone = false;
+            void ready.then((session) => (off = gone ? off : (on(session, name, args) as () => void)));
+            return () => {
+              gone = true;
+              off?.();
+            };
+          },
+  });
 }

@@ -1,8 +1,8 @@
 import { createStompSession } from '../../src/core/session.js';
 import { encodeBody } from '../../src/core/send-body.js';
 import { checkSubscription, subscriptionKey } from '../../src/core/subscriptions.js';
-import { refuseTransaction } from '../../src/core/tab-share.js';
-import { TransactionError } from '../../src/core/transaction.js';
+
+import { refuseTransaction, TransactionError } from '../../src/core/transaction-error.js';
 import { createSharedSession } from '../../src/core/tabs/shared-session.js';
 import type { SessionKit } from '../../src/core/tabs/wire.js';
 import type { IncomingMessage, StompSession, StorageAdapter } from '../../src/core/types.js';

@@ -16,7 +16,7 @@ import type { MessageHandler, OutboxEntry, SessionState, StompSession, StompSess
 import { createFollower, type Follower } from './follower.js';
 import { perform, serveFollowers, type Server } from './leader.js';
 import { seedOutbox } from './seed.js';
-import { browserTabs, type SessionKit, type TabChannel, type TabEnvironment, type Wire } from './wire.js';
+import { browserTabs, type KitParts, type SessionKit, type TabChannel, type TabEnvironment, type Wire } from './wire.js';
 
 /** A subscription this tab holds, whoever runs it. */
 export interface TabSubscription {
@@ -217,4 +217,10 @@ export function createSharedSession(options: StompSessionOptions, kit: SessionKi
     },
     begin: () => (real ? real.begin() : follower.begin()),
   };
+}
+
+/** What the static session code calls (`createStompSession` when tabs can share). */
+export default function shareSession(options: StompSessionOptions, parts: KitParts): StompSession {
+  const [create, refuseTransaction, checkSubscription, subscriptionKey, encodeBody, TransactionError] = parts;
+  return createSharedSession(options, { create, refuseTransaction, checkSubscription, subscriptionKey, encodeBody, TransactionError });
 }

@@ -47,6 +47,16 @@ export interface SessionKit {
   TransactionError: new (message?: string) => Error;
 }
 
+/** The kit as the static code passes it: in order, no property names (they would not minify in the main chunk). */
+export type KitParts = [
+  SessionKit['create'],
+  SessionKit['refuseTransaction'],
+  SessionKit['checkSubscription'],
+  SessionKit['subscriptionKey'],
+  SessionKit['encodeBody'],
+  SessionKit['TransactionError'],
+];
+
 /** A MESSAGE as the leader hands it to a follower tab. */
 export interface WireMessage {
   destination: string;
