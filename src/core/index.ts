@@ -11,7 +11,9 @@
  *   after every reconnect, dropping redelivered duplicates by idempotency key;
  * - queues every send in an ordered, persisted outbox until its RECEIPT
  *   confirms it (`queued → sent → confirmed | failed`);
- * - runs transactions that commit on a RECEIPT or fail as a whole.
+ * - runs transactions that commit on a RECEIPT or fail as a whole;
+ * - shares one connection among the tabs of a browser (`shareAcrossTabs`):
+ *   a leader tab holds it, the other tabs' sessions are proxies to it.
  *
  * @example
  * ```ts
