@@ -235,3 +235,49 @@ describe('transactions from a follower', () => {
     await expect(tx.commit()).rejects.toBeInstanceOf(TransactionError);
   });
 });
+
+describe('createStompSession', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** A browser with Web Locks and BroadcastChannel (the fake one's). */
+  function stubBrowser(): void {
+    const fake = browser.tab('page');
+    vi.stubGlobal('navigator', { locks: fake.env.locks });
+    vi.stubGlobal(
+      'BroadcastChannel',
+      class {
+        constructor(name: string) {
+          return fake.env.channel(name);
+        }
+      },
+    );
+  }
+
+  it('shares across tabs where the browser can, and not when told not to or given a socketFactory', async () => {
+    stubBrowser();
+    const shared = createStompSession({ url: 'ws://127.0.0.1:9/ws', autoConnect: false });
+    const alone = createStompSession({ url: 'ws://127.0.0.1:9/ws', autoConnect: false, shareAcrossTabs: false, storageKey: 'other' });
+    const own = createStompSession({ url: 'memory://stompkit', socketFactory: broker.socketFactory, autoConnect: false, storageKey: 'own' });
+    sessions.push(shared, alone, own);
+    // Before the shared code is there: idle, and refusing what needs a connection as any session does.
+    expect(shared.getSnapshot().status).toBe('idle');
+    expect(() => shared.begin()).toThrow(TransactionError);
+    expect(() => shared.subscribe('', () => undefined)).toThrow(TypeError);
+    await waitForState(shared, (s) => s.tab === 'leader');
+    await settle();
+    expect(alone.getSnapshot().tab).toBeUndefined();
+    expect(own.getSnapshot().tab).toBeUndefined();
+  });
+
+  it('hands what was asked before the shared code loaded to it', async () => {
+    stubBrowser();
+    const session = createStompSession({ url: 'memory://unused', autoConnect: false });
+    sessions.push(session);
+    const states: string[] = [];
+    session.subscribe(() => states.push(session.getSnapshot().tab ?? 'none'));
+    const stop = session.subscribe('/topic/early', () => undefined);
+    stop();
+    await waitForState(session, (s) => s.tab === 'leader');
+    expect(states).toContain('leader');
+  });
+});
