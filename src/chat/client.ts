@@ -113,10 +113,17 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
   // Connection changes: resume streams after the last offset seen.
   let wasConnected = session.getSnapshot().status === 'connected';
   let dropped = false;
+  // A session shared across tabs has its outbox once this tab has joined (as leader or follower).
+  let tab = session.getSnapshot().tab;
   const onSession = (): void => {
     const state = session.getSnapshot();
     const user = me();
     if (user !== store.getState().me) store.setMe(user);
+    if (state.tab !== tab) {
+      tab = state.tab;
+      // Sends queued before a page reload: shown as pending, though not connected yet.
+      restored.restore();
+    }
     if (state.status === 'connected') {
       if (wasConnected) return;
       // Every transition to connected, the first included: a presence join

@@ -65,6 +65,9 @@ export class PresenceMembership {
     if (event.type === 'presence.join' && author !== this.ctx.me() && this.ctx.now() - this.lastSent > 1000) {
       this.signal('presence.heartbeat');
     }
+    // Presence counts a user once, however many tabs: when another tab of ours
+    // leaves the room while this one still shows it, we are still here.
+    if (event.type === 'presence.leave' && author === this.ctx.me()) this.signal('presence.heartbeat');
   }
 
   private signal(type: PresenceSignal['type']): void {

@@ -11,7 +11,9 @@
  *   after every reconnect, dropping redelivered duplicates by idempotency key;
  * - queues every send in an ordered, persisted outbox until its RECEIPT
  *   confirms it (`queued → sent → confirmed | failed`);
- * - runs transactions that commit on a RECEIPT or fail as a whole.
+ * - runs transactions that commit on a RECEIPT or fail as a whole;
+ * - shares one connection among the tabs of a browser (`shareAcrossTabs`):
+ *   a leader tab holds it, the other tabs' sessions are proxies to it.
  *
  * @example
  * ```ts
@@ -30,7 +32,7 @@
  */
 export { createStompSession } from './session.js';
 export { memoryStorage, localStorageAdapter } from './storage.js';
-export { TransactionError } from './transaction.js';
+export { TransactionError } from './transaction-error.js';
 export { backoffDelay } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { IDEMPOTENCY_HEADER } from './subscriptions.js';

@@ -12,12 +12,14 @@
 import { createBackoff } from './backoff.js';
 import { CLOSED_BY_APP, createConnection, type Connection, type ErrorFrameInfo } from './connection.js';
 import { createOutbox } from './outbox.js';
-import { randomId } from './send-body.js';
 import { createReceipts } from './receipts.js';
 import { createSilentRefusals } from './silent-refusal.js';
 import { memoryStorage } from './storage.js';
-import { createSubscriptions } from './subscriptions.js';
-import { beginTransaction, type Transaction } from './transaction.js';
+import type { Transaction } from './transaction.js';
+import { refuseTransaction, TransactionError } from './transaction-error.js';
+import { canShare, deferSession } from './tab-share.js';
+import { acknowledgerOf, checkHeaders, checkSubscription, createSubscriptions, IDEMPOTENCY_HEADER, subscriptionKey } from './subscriptions.js';
+import { encodeBody, randomId } from './send-body.js';
 import {
   ALL_TRANSPORTS,
   DEFAULT_WEBSOCKET_RETRY_AFTER,
@@ -47,6 +49,16 @@ const CLOSE_TIMEOUT = 3000;
  */
 const DEFAULT_HEARTBEAT: [number, number] = [4000, 3000];
 
+const IDLE: SessionState = Object.freeze({
+  status: 'idle',
+  transport: null,
+  attempt: 0,
+  nextRetryAt: null,
+  error: null,
+  serverInfo: null,
+  pending: 0,
+});
+
 /**
  * Creates a session. It starts connecting at once unless `autoConnect: false`.
  *
@@ -61,6 +73,11 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   const url: unknown = options?.url;
   if (typeof url !== 'string' && (!url || typeof url !== 'object')) {
     throw new TypeError('createStompSession: `url` is required');
+  }
+  if (canShare(options)) {
+    const alone = (): StompSession => createStompSession({ ...options, shareAcrossTabs: false });
+    // The chunk failed to load (e.g. offline on a fresh deploy): a connection of our own.
+    return deferSession(import('./tabs/shared-session.js').then((chunk) => chunk.default(options, [createStompSession, refuseTransaction, checkSubscription, subscriptionKey, encodeBody, TransactionError]), alone), IDLE);
   }
   const storage = options.storage ?? memoryStorage();
   const prefix = options.storageKey ?? 'stompkit';
@@ -90,15 +107,7 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     // setState ignores a patch that changes nothing.
     onPending: (pending) => setState({ pending }),
   });
-  let state: SessionState = Object.freeze({
-    status: 'idle',
-    transport: null,
-    attempt: 0,
-    nextRetryAt: null,
-    error: null,
-    serverInfo: null,
-    pending: outbox.pending,
-  });
+  let state: SessionState = Object.freeze({ ...IDLE, pending: outbox.pending });
   /** The connection that reached CONNECTED, until it closes. */
   let connection: Connection | null = null;
   /** A connection still trying to reach CONNECTED. */
@@ -108,6 +117,9 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   let endpoints: Endpoints | null = null;
   let releaseEnvironment: (() => void) | null = null;
   let closing: Promise<void> | null = null;
+  /** The transaction code (a lazy chunk), loaded while the first connection opens: a transaction needs one. */
+  let transactionCode: Promise<typeof import('./transaction.js')> | null = null;
+  let startTransaction: (typeof import('./transaction.js'))['beginTransaction'] | undefined;
 
   const debug = (message: string): void => options.debug?.(`stompkit: ${message}`);
 
@@ -160,7 +172,10 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     setState({ attempt: state.attempt + 1, nextRetryAt: null });
     let lastError: SessionError = { kind: 'network', message: 'no transport to try (check `transports` and the endpoints)' };
     try {
+      const code = (transactionCode ??= import('./transaction.js'));
       endpoints ??= await resolveEndpoints(options.url, undefined, !!options.socketFactory);
+      // Not a TypeError (a bad url): a chunk that did not load is tried again on the next attempt.
+      startTransaction ??= (await code.catch((error: unknown) => ((transactionCode = null), Promise.reject(new Error(String(error)))))).beginTransaction;
       if (current !== run) return;
       const plan = planTransports(
         options.transports ?? ALL_TRANSPORTS,
@@ -376,12 +391,19 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     retry: outbox.retry,
     drop: outbox.drop,
     begin: () => {
-      const transaction = beginTransaction({
+      // Connected means the transaction code is loaded (the first attempt waited for it).
+      if (!connection?.connected || !startTransaction) return refuseTransaction();
+      const transaction = startTransaction({
         link: connection,
         receipts,
         receiptTimeout,
         newId: randomId,
         onEnd: (tx) => transactions.delete(tx),
+        encode: encodeBody,
+        check: checkHeaders,
+        acknowledger: acknowledgerOf,
+        idempotency: IDEMPOTENCY_HEADER,
+        Failure: TransactionError,
       });
       transactions.add(transaction);
       return transaction;

@@ -189,8 +189,7 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
 
   return {
     add(destination, handler, headers = {}) {
-      const clean = checkHeaders('subscribe', destination, headers, ['id', 'destination', 'receipt']);
-      if (typeof handler !== 'function') throw new TypeError('subscribe: handler must be a function');
+      const clean = checkSubscription(destination, handler, headers);
       const key = subscriptionKey(destination, clean);
       let entry = entries.get(key);
       if (!entry) {
@@ -249,6 +248,13 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
       link = null;
     },
   };
+}
+
+/** Checks what an application passes to `subscribe`; returns a copy of the headers. */
+export function checkSubscription(destination: string, handler: MessageHandler, headers: Record<string, string>): Record<string, string> {
+  const clean = checkHeaders('subscribe', destination, headers, ['id', 'destination', 'receipt']);
+  if (typeof handler !== 'function') throw new TypeError('subscribe: handler must be a function');
+  return clean;
 }
 
 /** Equal for equal destination and header values, whatever the order of the headers. */

@@ -4,25 +4,22 @@
  * broker discards an open transaction when the connection ends.
  * Transactional sends bypass the outbox: resending them on another connection
  * would apply half a transaction.
+ *
+ * A lazy chunk: the session loads it while it first connects (a transaction
+ * needs a connection), so apps download it with the socket, not up front.
+ * What it needs of the static code comes in the context: importing it would
+ * make the main chunk import that code by name, costing bytes every app pays.
  */
 import type { OutboxLink } from './outbox.js';
-import { encodeBody } from './send-body.js';
+import type { encodeBody } from './send-body.js';
 import type { Receipts } from './receipts.js';
-import { acknowledgerOf, checkHeaders, IDEMPOTENCY_HEADER } from './subscriptions.js';
+import type { acknowledgerOf, checkHeaders } from './subscriptions.js';
+import type { TransactionError } from './transaction-error.js';
 import type { IncomingMessage, SendBody, StompTransaction } from './types.js';
 
 /** The part of a connection a transaction needs. */
 export interface TransactionLink extends OutboxLink {
   transmit(command: string, headers: Record<string, string>): void;
-}
-
-/** A transaction could not start, continue or finish. */
-export class TransactionError extends Error {
-  constructor(message?: string, options?: ErrorOptions) {
-    super(message, options);
-    // Set here rather than as a class field: a field compiles to a helper call for older targets.
-    this.name = 'TransactionError';
-  }
 }
 
 export interface TransactionContext {
@@ -33,6 +30,12 @@ export interface TransactionContext {
   newId: () => string;
   /** The transaction ended (committed, aborted, broken); the session forgets it. */
   onEnd: (transaction: Transaction) => void;
+  /** From the static code (see above): `encodeBody`, `checkHeaders`, `acknowledgerOf`, `IDEMPOTENCY_HEADER`, `TransactionError`. */
+  encode: typeof encodeBody;
+  check: typeof checkHeaders;
+  acknowledger: typeof acknowledgerOf;
+  idempotency: string;
+  Failure: typeof TransactionError;
 }
 
 /** A transaction as the session holds it. */
@@ -43,10 +46,9 @@ export interface Transaction extends StompTransaction {
 
 type Phase = 'open' | 'committing' | 'aborting' | 'committed' | 'aborted' | 'broken';
 
-/** BEGIN on `context.link`; throws a {@link TransactionError} when it is not connected. */
-export function beginTransaction(context: TransactionContext): Transaction {
-  const { link, receipts, newId, onEnd } = context;
-  if (!link?.connected) throw new TransactionError('begin: not connected; a transaction lives on one connection');
+/** BEGIN on `context.link`, which the session checked is connected. */
+export function beginTransaction(context: TransactionContext & { link: TransactionLink }): Transaction {
+  const { link, receipts, newId, onEnd, Failure: TransactionError } = context;
   const id = `tx-${newId()}`;
   let phase: Phase = 'open';
   let brokenReason = '';
@@ -72,7 +74,7 @@ export function beginTransaction(context: TransactionContext): Transaction {
     (command: 'ACK' | 'NACK') =>
     (message: IncomingMessage): void => {
       ensureOpen(command.toLowerCase());
-      acknowledgerOf(message)(command, { transaction: id });
+      context.acknowledger(message)(command, { transaction: id });
     };
 
   // Async so that a transaction that is not open rejects rather than throws.
@@ -115,10 +117,10 @@ export function beginTransaction(context: TransactionContext): Transaction {
     id,
     send(destination: string, body: SendBody, headers: Record<string, string> = {}): void {
       ensureOpen('send');
-      const encoded = encodeBody(body, checkHeaders('send', destination, headers, []));
+      const encoded = context.encode(body, context.check('send', destination, headers, []));
       const finalHeaders = {
         ...encoded.headers,
-        [IDEMPOTENCY_HEADER]: headers[IDEMPOTENCY_HEADER] ?? newId(),
+        [context.idempotency]: headers[context.idempotency] ?? newId(),
         transaction: id,
       };
       link.publish(destination, finalHeaders, encoded.body);

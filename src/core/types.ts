@@ -46,6 +46,13 @@ export interface SessionState {
   serverInfo: ServerInfo | null;
   /** Sends waiting or in flight (queued + sent, not yet confirmed or failed). */
   pending: number;
+  /**
+   * Set when tabs share the session (`shareAcrossTabs`): `leader` in the one
+   * tab of the browser that holds the connection, `follower` in the others
+   * (their session is a proxy to the leader's). Absent when the session has
+   * a connection of its own (not shared, or before the tab has joined).
+   */
+  tab?: 'leader' | 'follower';
 }
 
 /** A message delivered to a subscription handler. */
@@ -184,6 +191,19 @@ export interface StompSessionOptions extends StompjsOptions {
   storage?: StorageAdapter;
   /** Key prefix for `storage`. Default `stompkit`. */
   storageKey?: string;
+  /**
+   * Tabs of one origin whose sessions have the same `url` and `storageKey`
+   * share one connection (default true): one tab, the leader, holds the
+   * socket, the subscriptions (one SUBSCRIBE per destination for the whole
+   * browser) and the one outbox; the other tabs' sessions are proxies with
+   * the same API. When the leader tab closes or crashes another tab takes
+   * over and resends what was not confirmed, by the same ids. Needs the Web
+   * Locks API and BroadcastChannel; without them (Node, old browsers), with
+   * `false`, or with a `socketFactory` (its sockets belong to the page) every
+   * session has its own connection. Give each signed-in user its own
+   * `storageKey`: tabs on one key share the leader's credentials.
+   */
+  shareAcrossTabs?: boolean;
   debug?: (message: string) => void;
   /** Start connecting at once. Default true. */
   autoConnect?: boolean;

@@ -22,7 +22,9 @@ export function useStompSession(): StompSession {
 
 /**
  * The connection state (`status`, `transport`, `attempt`, `nextRetryAt`,
- * `error`, `serverInfo`, `pending`), re-rendering when it changes. Pass
+ * `error`, `serverInfo`, `pending`, and `tab` where tabs share one
+ * connection: `'leader'` in the tab holding it, `'follower'` in the others),
+ * re-rendering when it changes. Pass
  * `select` to re-render only when the selected part changes (compared with
  * `Object.is`, so return a primitive or a stable value).
  *

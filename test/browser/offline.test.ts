@@ -37,7 +37,9 @@ test('offline and back: queued messages survive a reload and are delivered once,
   // Reload while still offline: the outbox comes back from localStorage.
   await alice.page.reload({ timeout: 120_000 });
   await alice.page.waitForFunction(() => window.__stompkit !== undefined);
-  expect(await queuedMessages(alice.page)).toEqual(queued);
+  // The tab joins the browser's shared session (it leads: the only tab) and takes over the outbox.
+  await vi.waitFor(async () => expect(await queuedMessages(alice.page)).toEqual(queued), { timeout: 10_000 });
+  for (const text of queued) await waitForMessage(alice.page, text, 'pending');
   // The room directory cannot be read offline; the demo opens #general by itself.
   await alice.page.getByRole('heading', { level: 1, name: '# general' }).waitFor();
 

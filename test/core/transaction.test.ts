@@ -1,5 +1,5 @@
 import { createStompSession } from '../../src/core/session.js';
-import { TransactionError } from '../../src/core/transaction.js';
+import { TransactionError } from '../../src/core/transaction-error.js';
 import type { IncomingMessage, StompSession } from '../../src/core/types.js';
 import { createMemoryBroker, waitForStatus, type MemoryBroker } from '../../src/testing/index.js';
 

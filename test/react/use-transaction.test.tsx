@@ -4,7 +4,7 @@ import { act, cleanup, render } from '@testing-library/react';
 import { StompProvider } from '../../src/react/provider';
 import { useTransaction, type TransactionRunner } from '../../src/react/use-transaction';
 import { createTestSession, recordMessages, waitForStatus, type TestSession } from '../../src/testing/session';
-import { TransactionError } from '../../src/core/transaction';
+import { TransactionError } from '../../src/core/transaction-error';
 
 let t: TestSession;
 let run: TransactionRunner | undefined;

@@ -6,9 +6,10 @@
 import WebSocket from 'ws';
 import { STOMP_SUBPROTOCOLS } from '../../../src/core/transports.js';
 import type { WebSocketLike } from '../../../src/core/index.js';
-import { waitForStatus } from '../../../src/testing/index.js';
+import { recordMessages, waitForStatus } from '../../../src/testing/index.js';
 import { createStompSession } from '../../../src/core/index.js';
 import { createChatClient } from '../../../src/chat/index.js';
+import { chatDestinations } from '../../../src/chat/protocol.js';
 import { startTestBroker, type TestBroker } from '../../support/broker.js';
 import { chatPool, texts, uniqueRoom } from './helpers.js';
 
@@ -248,4 +249,27 @@ test('announce to three rooms is all or nothing', async () => {
     chat.dispose();
     await session.close();
   }
+});
+
+test('presence counts a user once: one of their tabs leaving a room does not take them out while another still shows it', async () => {
+  const room = uniqueRoom();
+  // Two tabs of alice sharing one connection: two chat clients on one session.
+  // Heart-beats far apart, so only the answer to the leave can bring her back in time.
+  const alice = pool.open(broker, 'alice', { presenceInterval: 60_000 });
+  const secondTab = createChatClient(alice.session, { userId: 'alice', presenceInterval: 60_000 });
+  const bob = pool.open(broker, 'bob');
+  await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
+  const signals = recordMessages(bob.session, chatDestinations.presence(room));
+  bob.chat.openRoom(room);
+  const closeFirst = alice.chat.openRoom(room);
+  secondTab.openRoom(room);
+  await vi.waitFor(() => expect(bob.chat.store.getState().presence[room]?.map((p) => p.userId)).toEqual(['alice', 'bob']), WAIT);
+  closeFirst();
+  const types = () => signals.messages.filter((m) => m.headers['user-id'] === 'alice').map((m) => (m.json as { type: string }).type);
+  // Alice's first tab's leave, then her second tab's answer to it.
+  await vi.waitFor(() => expect(types().slice(types().indexOf('presence.leave'))).toEqual(['presence.leave', 'presence.heartbeat']), WAIT);
+  bob.chat.store.flush();
+  expect(bob.chat.store.getState().presence[room]?.map((p) => p.userId)).toEqual(['alice', 'bob']);
+  signals.stop();
+  secondTab.dispose();
 });
