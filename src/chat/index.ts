@@ -122,6 +122,8 @@ export type { MessageActions, RoomHandle, TypingHandle } from './hooks';
 export { useThread } from './thread-hooks';
 export type { ThreadHandle } from './thread-hooks';
 export { mentionsIn } from './message-extras';
+export { createBrokerUpload } from './upload';
+export type { BrokerUploadOptions, UploadFile, UploadRequest } from './upload';
 
 // ---------------------------------------------------------------------------
 // Components.

@@ -16,6 +16,8 @@ import type {
   MessageStore,
 } from '../engine/types.js';
 import { createFileStore } from './file-store.js';
+import { createUploads, type UploadOptions } from './uploads.js';
+import { join } from 'node:path';
 import { createHttpRoutes, type EndpointOptions, type HttpRoutes } from './http-routes.js';
 import { originPolicy, type OriginRule } from './origin.js';
 import { createPortServer, type PortServer } from './server.js';
@@ -69,6 +71,13 @@ export interface BrokerOptions {
   policies?: readonly QueuePolicy[];
   /** Which endpoints are served (all by default). */
   endpoints?: EndpointOptions;
+  /**
+   * The upload endpoint for chat attachments in development (`POST /uploads`,
+   * `GET /uploads/<id>/<name>`): size limit, type allow-list, the logins of
+   * `users`. Files go to `<dataDir>/uploads` (memory without a data
+   * directory). `false` turns it off.
+   */
+  uploads?: UploadOptions | false;
   /** Diagnostics sink. Default: silent. */
   log?: (message: string) => void;
   /** `server` header of CONNECTED. */
@@ -157,6 +166,12 @@ export function createBroker(options: BrokerOptions = {}): Broker {
     maxFrameSize: options.limits?.maxFrameSize ?? DEFAULT_LIMITS.maxFrameSize,
     log,
     ...(options.users && { statsLogin: (login: string, passcode: string) => Object.hasOwn(options.users!, login) && options.users![login] === passcode }),
+    ...(options.uploads !== false && {
+      uploads: createUploads({
+        ...(options.dataDir && !options.memory && { dir: join(options.dataDir, 'uploads') }),
+        ...options.uploads,
+      }),
+    }),
   });
 
   let started: Promise<void> | null = null;

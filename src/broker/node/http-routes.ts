@@ -13,6 +13,7 @@ import type { BrokerEngine } from '../engine/types.js';
 import { createLoginThrottle } from '../engine/login-throttle.js';
 import { systemClock } from '../engine/index.js';
 import { serveSockJS, serveWebSocket } from './sinks.js';
+import type { UploadRoutes } from './uploads.js';
 
 /** SockJS transports a client can use (names as in sockjs-client). */
 export type SockJSTransport = 'websocket' | 'xhr-streaming' | 'eventsource' | 'xhr-polling';
@@ -46,6 +47,8 @@ export interface HttpRoutesConfig {
    * checks HTTP Basic credentials. Absent: open (dev mode).
    */
   statsLogin?: (login: string, passcode: string) => boolean;
+  /** The upload endpoint for attachments (`/uploads`); absent: not served. Uploads need the same logins as `/stats`. */
+  uploads?: UploadRoutes;
 }
 
 export interface HttpRoutes {
@@ -172,17 +175,25 @@ export function createHttpRoutes(config: HttpRoutesConfig): HttpRoutes {
 
   /** Guessing passwords here is slowed like on CONNECT (login-throttle.ts). */
   const statsThrottle = createLoginThrottle(systemClock);
-  const stats = async (req: IncomingMessage, res: ServerResponse, check: (login: string, passcode: string) => boolean) => {
+  /** HTTP Basic credentials of a broker user, checked with the same throttle on failures as STOMP logins. */
+  const signedIn = async (req: IncomingMessage, check: (login: string, passcode: string) => boolean): Promise<boolean> => {
     const credentials = basicCredentials(req);
     const address = req.socket.remoteAddress;
     const wait = statsThrottle.reserve(credentials?.login, address);
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     if (credentials && check(credentials.login, credentials.passcode)) {
       statsThrottle.succeeded(credentials.login);
+      return true;
+    }
+    if (credentials) statsThrottle.failed(credentials.login, address);
+    return false;
+  };
+
+  const stats = async (req: IncomingMessage, res: ServerResponse, check: (login: string, passcode: string) => boolean) => {
+    if (await signedIn(req, check)) {
       json(req, res, engine.stats());
       return;
     }
-    if (credentials) statsThrottle.failed(credentials.login, address);
     res.writeHead(401, { 'www-authenticate': 'Basic realm="stompkit broker", charset="UTF-8"', 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     res.end('Log in with a user of the broker\n');
   };
@@ -273,6 +284,15 @@ export function createHttpRoutes(config: HttpRoutesConfig): HttpRoutes {
           return true;
         }
         return sockHandler(req, res);
+      }
+      if (config.uploads && (p === '/uploads' || p.startsWith('/uploads/'))) {
+        // A page of another site must not post files with the user's browser.
+        if (method === 'POST' && !originAllowed(origin(req))) {
+          refuseHttp(res, 403, `Origin ${origin(req)} is not allowed`);
+          return true;
+        }
+        const check = config.statsLogin;
+        return config.uploads.request(req, res, check ? (r) => signedIn(r, check) : undefined);
       }
       if (method !== 'GET' && method !== 'HEAD') return false;
       if (p === '/health') {
