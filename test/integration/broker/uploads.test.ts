@@ -26,7 +26,7 @@ afterAll(async () => {
 const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 1)]);
 
 const post = (body: Buffer, headers: Record<string, string>, name = 'cat.png') =>
-  fetch(`${base}/uploads?name=${encodeURIComponent(name)}`, { method: 'POST', body, headers });
+  fetch(`${base}/uploads?name=${encodeURIComponent(name)}`, { method: 'POST', body: new Uint8Array(body), headers });
 
 test('an upload is stored and served back with its type, nosniff, a sandbox and a disposition', async () => {
   const res = await post(png, { 'content-type': 'image/png', authorization: auth }, 'chat cät.png');
