@@ -15,3 +15,7 @@ if (typeof Element !== 'undefined') {
     this.scrollTo({ top: this.scrollTop + by });
   } as Element['scrollBy'];
 }
+
+// Each test starts with empty storage (read positions, outboxes): nothing
+// one test leaves behind may change another's start.
+if (typeof localStorage !== 'undefined') beforeEach(() => localStorage.clear());

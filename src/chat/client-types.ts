@@ -6,6 +6,7 @@
 import type { StompSession } from '../core/types';
 import type { Attachment, ChatError } from './protocol';
 import type { ChatStore, ChatStoreOptions } from './store';
+import type { ReadPositions } from './read-positions';
 
 export interface ChatClientOptions extends ChatStoreOptions {
   /**
@@ -14,6 +15,11 @@ export interface ChatClientOptions extends ChatStoreOptions {
    * sends one.
    */
   userId?: string;
+  /**
+   * Where the user stopped reading each room, kept across reloads (unread
+   * counts of rooms not opened since). Default: `localStorage` per user.
+   */
+  readPositions?: ReadPositions;
   /** Messages per history page (and prefetch of stream readers). Default 50. */
   pageSize?: number;
   /** Interval between presence heartbeats, ms. Default 10 000. */

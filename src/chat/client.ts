@@ -20,6 +20,7 @@ import {
 } from './protocol';
 import { extrasFor } from './message-extras';
 import { Inbox } from './inbox';
+import { browserReadPositions, type ReadPositions } from './read-positions';
 import { RestoredSends } from './restored-sends';
 import { RoomReader, type RoomReaderContext } from './room-reader';
 import { TypingSender } from './signals';
@@ -64,6 +65,15 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
     return id;
   };
 
+  // Per user, made when the user is known (it may come with CONNECTED).
+  let readPositions: { user: string; positions: ReadPositions } | null = null;
+  const positions = (): ReadPositions | null => {
+    const user = me();
+    if (user === null) return null;
+    if (readPositions?.user !== user) readPositions = { user, positions: options.readPositions ?? browserReadPositions(user) };
+    return readPositions.positions;
+  };
+
   const ctx: RoomReaderContext = {
     session,
     store,
@@ -75,6 +85,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
     typingThrottle: options.typingThrottle ?? 3000,
     pageSize: options.pageSize ?? 50,
     historyTimeout: 10_000,
+    readPosition: (roomId) => positions()?.get(roomId),
   };
   const readers = new Map<string, RoomReader>();
   const readerOf = (roomId: string): RoomReader => {
@@ -201,6 +212,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
     const current = timeline.readMarkers[user];
     if (current && current.offset >= latest.offset) return;
     store.markReadLocal(roomId, { userId: user, messageId: latest.id, offset: latest.offset });
+    positions()?.set(roomId, latest.offset);
     // One read event in flight per room; calls meanwhile coalesce into one more.
     if (readSending.has(roomId)) {
       readSending.set(roomId, true);

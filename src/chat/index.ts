@@ -123,6 +123,8 @@ export { useThread } from './thread-hooks';
 export type { ThreadHandle } from './thread-hooks';
 export { mentionsIn } from './message-extras';
 export { createBrokerUpload } from './upload';
+export { browserReadPositions } from './read-positions';
+export type { ReadPositions } from './read-positions';
 export type { BrokerUploadOptions, UploadFile, UploadRequest } from './upload';
 
 // ---------------------------------------------------------------------------

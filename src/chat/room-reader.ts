@@ -14,6 +14,8 @@ import type { Incoming } from './state';
 export interface RoomReaderContext extends SignalContext {
   pageSize: number;
   historyTimeout: number;
+  /** Where the user stopped reading the room in an earlier page load, if known. */
+  readPosition(roomId: string): number | undefined;
 }
 
 export class RoomReader {
@@ -201,14 +203,18 @@ export class RoomReader {
     // before where we start: they come back in order through paging, so their
     // local copies go (pending and failed ones stay).
     if (newest === null) this.ctx.store.dropSent(this.roomId);
+    // Where the user stopped reading before a reload: follow from just after
+    // it, so what came since is read and counts as unread.
+    const readTo = newest === null ? this.ctx.readPosition(this.roomId) : undefined;
+    if (readTo !== undefined) this.ctx.store.setHistory(this.roomId, { followedFrom: readTo });
     // Reading from `last`: the first message marks where we joined (see
     // `HistoryState.followedFrom`). It may be the newest old message or the
     // first new one; the wire does not say, so it counts as unread.
-    let anchor = newest === null;
+    let anchor = newest === null && readTo === undefined;
     this.follower = new StreamFollower({
       session: this.ctx.session,
       destination: this.destination,
-      start: 'last',
+      start: readTo === undefined ? 'last' : { offset: readTo + 1 },
       after: newest,
       prefetch: Math.max(this.ctx.pageSize, 100),
       onMessage: (message, offset) => {
