@@ -138,6 +138,8 @@ describe('persistence', () => {
   });
 
   it('a live stream reader never sees an offset that a SIGKILL takes back (timed kills, resume from the last offset seen)', async () => {
+    // A small memory window: restarts load part of the stream, and readers behind it are fed from disk.
+    const window = ['--stream-memory', '0.0625'];
     const s = `/queue/${uniqueName('kill-follow')}`;
     /** offset → x-id as a reader saw it; a later reader must see the same. */
     const seen = new Map<number, string>();
@@ -146,7 +148,7 @@ describe('persistence', () => {
     let resumeAt = 0;
     const kills = Number(process.env.STOMPKIT_KILLS ?? 4);
     for (let kill = 0; kill < kills; kill++) {
-      const cli = await startCli(['--data-dir', dataDir]);
+      const cli = await startCli(['--data-dir', dataDir, ...window]);
       const { peer: publisher } = await rawConnect(cli.port);
       const { peer: reader } = await rawConnect(cli.port);
       reader.send('SUBSCRIBE', { destination: s, id: 'f', ...STREAM_HEADERS, ack: 'client', 'prefetch-count': '1000000', 'x-stream-offset': `offset=${resumeAt}` });
@@ -182,7 +184,7 @@ describe('persistence', () => {
       resumeAt = Math.max(-1, ...seen.keys()) + 1;
     }
     // After the last kill: the whole stream, once, as the followers saw it.
-    const cli = await startCli(['--data-dir', dataDir]);
+    const cli = await startCli(['--data-dir', dataDir, ...window]);
     try {
       const { peer } = await rawConnect(cli.port);
       peer.send('SUBSCRIBE', { destination: s, id: 'all', ...STREAM_HEADERS, ack: 'client', 'prefetch-count': '2000', 'x-stream-offset': 'first' });
