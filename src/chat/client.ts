@@ -20,7 +20,7 @@ import {
 } from './protocol';
 import { extrasFor } from './message-extras';
 import { Inbox } from './inbox';
-import { browserReadPositions, type ReadPositions } from './read-positions';
+import { browserReadPositions, createReadSender, type ReadPositions } from './read-positions';
 import { RestoredSends } from './restored-sends';
 import { RoomReader, type RoomReaderContext } from './room-reader';
 import { TypingSender } from './signals';
@@ -102,7 +102,6 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
   };
   const typingSender = new TypingSender(ctx);
   const discarded = new Set<string>();
-  const readSending = new Map<string, boolean>();
   const restored = new RestoredSends({ session, store, me, report, discarded, following: (roomId) => readers.get(roomId)?.following ?? false });
   const inbox = new Inbox({ session, store, me, now, report });
 
@@ -197,36 +196,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
     await sendEvent({ id: newEventId(), type, roomId, ts: now(), messageId, emoji }).catch(reportFailure(roomId, type));
   };
 
-  const sendRead = (roomId: string): void => {
-    const timeline = store.getState().timelines[roomId];
-    const user = me();
-    if (!timeline || user === null) return;
-    let latest = null;
-    for (let i = timeline.messages.length - 1; i >= 0; i--) {
-      if (timeline.messages[i].offset !== null) {
-        latest = timeline.messages[i];
-        break;
-      }
-    }
-    if (!latest || latest.offset === null) return;
-    const current = timeline.readMarkers[user];
-    if (current && current.offset >= latest.offset) return;
-    store.markReadLocal(roomId, { userId: user, messageId: latest.id, offset: latest.offset });
-    positions()?.set(roomId, latest.offset);
-    // One read event in flight per room; calls meanwhile coalesce into one more.
-    if (readSending.has(roomId)) {
-      readSending.set(roomId, true);
-      return;
-    }
-    readSending.set(roomId, false);
-    sendEvent({ id: newEventId(), type: 'read', roomId, ts: now(), messageId: latest.id, offset: latest.offset })
-      .catch((error: unknown) => report(new ChatError('send-failed', `read marker in ${roomId} failed: ${errorText(error)}`, { roomId, cause: error })))
-      .finally(() => {
-        const again = readSending.get(roomId);
-        readSending.delete(roomId);
-        if (again) sendRead(roomId);
-      });
-  };
+  const sendRead = createReadSender({ store, me, now, report, positions, send: sendEvent });
 
   const client: ChatClient = {
     store,

@@ -22,7 +22,7 @@ import type { AuthResult, DestinationAction } from './types.js';
 import { type Frame, StompError } from './frame.js';
 import type { AckMode } from './message.js';
 import { type Target, canonicalDestination, invalidDestination, resolveDestination } from './destination.js';
-import { parseOffsetSpec } from './stream.js';
+import { parseOffsetSpec } from './stream-args.js';
 import { Subscription, parseAckTag } from './subscription.js';
 import type { Connection } from './connection.js';
 import { TopicQueue } from './topic-queue.js';

@@ -10,6 +10,7 @@
  * declaration sets itself wins over the policy's, except `max-length` and
  * `max-length-bytes`, where the lower of the two applies.
  */
+import { parseMaxAge } from './stream-args.js';
 /** Definition keys understood, each the policy form of an `x-` queue argument. */
 const KEYS = {
   'max-age': 'x-max-age',
@@ -39,6 +40,15 @@ interface Compiled {
   args: Record<string, string>;
 }
 
+function isMaxAge(value: string): boolean {
+  try {
+    parseMaxAge(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function fail(source: string, message: string): never {
   throw new Error(`${source}: ${message}`);
 }
@@ -61,7 +71,7 @@ export function parsePolicies(value: unknown, source = 'policies'): QueuePolicy[
     if (typeof definition !== 'object' || definition === null || Array.isArray(definition)) fail(where, 'needs a definition object');
     for (const [key, v] of Object.entries(definition)) {
       if (!(key in KEYS)) fail(where, `unknown definition key "${key}" (known: ${Object.keys(KEYS).join(', ')})`);
-      if (key === 'max-age' ? typeof v !== 'string' || !/^\d+[YMDhms]$/.test(v) : !Number.isInteger(v) || (v as number) < 0) {
+      if (key === 'max-age' ? typeof v !== 'string' || !isMaxAge(v) : !Number.isInteger(v) || (v as number) < 0) {
         fail(where, `${key}: expected ${key === 'max-age' ? 'a duration such as "30D"' : 'an integer ≥ 0'}, got ${JSON.stringify(v)}`);
       }
     }

@@ -34,6 +34,7 @@ import type { QueueStore } from './persistence.js';
 import { type AckSource, Entry, type Subscriber } from './message.js';
 import { StompError } from './frame.js';
 import { StreamHistory } from './stream-history.js';
+import { parseMaxAge, type StreamOffsetSpec } from './stream-args.js';
 
 interface Reader {
   sub: Subscriber;
@@ -61,38 +62,6 @@ export interface StreamQueueOptions {
 const PAGE_BYTES = 256 * 1024;
 /** Wait before asking the store again after a failed read. */
 const READ_RETRY_MS = 1000;
-
-const UNIT_MS: Record<string, number> = {
-  Y: 365 * 86_400_000,
-  M: 30 * 86_400_000,
-  D: 86_400_000,
-  h: 3_600_000,
-  m: 60_000,
-  s: 1000,
-};
-
-/** `x-max-age` in RabbitMQ units (`7D`, `12h`, `30m`, `10s`, also `Y`, `M`) to milliseconds. */
-export function parseMaxAge(value: string): number {
-  const m = /^(\d+)([YMDhms])$/.exec(value);
-  if (!m) throw new StompError('precondition_failed', `PRECONDITION_FAILED - invalid arg 'x-max-age': "${value}"`);
-  return Number(m[1]) * UNIT_MS[m[2]];
-}
-
-/** Where a reader starts, from `x-stream-offset`. */
-export type StreamOffsetSpec =
-  | { kind: 'first' | 'last' | 'next' }
-  | { kind: 'offset'; offset: number }
-  | { kind: 'timestamp'; seconds: number };
-
-export function parseOffsetSpec(value: string | undefined): StreamOffsetSpec {
-  if (value === undefined || value === 'next') return { kind: 'next' };
-  if (value === 'first' || value === 'last') return { kind: value };
-  let m = /^offset=(\d+)$/.exec(value);
-  if (m) return { kind: 'offset', offset: Number(m[1]) };
-  m = /^timestamp=(\d+)$/.exec(value);
-  if (m) return { kind: 'timestamp', seconds: Number(m[1]) };
-  throw new StompError('precondition_failed', `Invalid x-stream-offset "${value}"`);
-}
 
 export class StreamQueue implements AckSource {
   readonly kind = 'stream' as const;

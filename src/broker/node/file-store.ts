@@ -12,10 +12,10 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadOptions, MessageStore, QueueDeclaration, StoredMessage, StoredQueue } from '../engine/types.js';
 import { createDirSync } from './dir-sync.js';
+import { lockDataDir, type DataLock } from './data-lock.js';
 import { createHandlePool } from './file-handles.js';
 import {
   encodeAppend,
@@ -72,7 +72,6 @@ function fileNameFor(queue: string): string {
 /** Create a file-backed store. Call `load()` first (the engine's `start()` does). */
 export function createFileStore(options: FileStoreOptions): MessageStore {
   const dir = join(options.dataDir, 'queues');
-  const lockPath = join(options.dataDir, 'LOCK');
   const compactMinBytes = options.compactMinBytes ?? 1024 * 1024;
   const log = options.log ?? (() => {});
   const logs = new Map<string, QueueLog>();
@@ -82,20 +81,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
   let flushing: Promise<void> | null = null;
   let scheduled = false;
   let closed = false;
-  let locked = false;
-
-  function takeLock(): void {
-    try {
-      const holder = Number(readFileSync(lockPath, 'utf8'));
-      if (holder && holder !== process.pid && isAlive(holder)) {
-        throw new Error(`data directory ${options.dataDir} is in use by process ${holder}`);
-      }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    writeFileSync(lockPath, String(process.pid));
-    locked = true;
-  }
+  let lock: DataLock | null = null;
 
   const syncDir = createDirSync(dir);
   const streams = createStreamFiles({ release: (path) => handles.release(path), syncDir, log });
@@ -257,9 +243,9 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
   }
 
   return {
-    async load(options?: LoadOptions) {
+    async load(loadOptions?: LoadOptions) {
       await mkdir(dir, { recursive: true });
-      takeLock();
+      lock = lockDataDir(options.dataDir);
       const result: StoredQueue[] = [];
       for (const file of await readdir(dir)) {
         const path = join(dir, file);
@@ -274,7 +260,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
           if (!loaded) continue;
           const q = await openLog(loaded.declaration.name, path, loaded, new Map(), loaded.overhead, loaded.index);
           if (needsCompaction(q)) await streams.compact(q, loaded.index);
-          result.push(await streams.loaded(q, loaded, options?.streamMemoryBytes));
+          result.push(await streams.loaded(q, loaded, loadOptions?.streamMemoryBytes));
           continue;
         }
         const data = await readFile(path);
@@ -404,22 +390,8 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
       closed = true;
       await handles.closeAll();
       logs.clear();
-      if (locked) {
-        try {
-          unlinkSync(lockPath);
-        } catch {
-          // Already gone.
-        }
-      }
+      lock?.release();
+      lock = null;
     },
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
