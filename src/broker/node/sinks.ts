@@ -46,40 +46,73 @@ function corker(socket: Socket | undefined): () => void {
 export const FAIR_SHARE_BYTES = 64 * 1024;
 /** Milliseconds of engine work one connection may cause per turn (small frames cost per frame, not per byte). */
 export const FAIR_SHARE_MS = 2;
+/** Received data is handed on in pieces of at most this size, so a turn can end inside a large chunk. */
+export const FAIR_SLICE_BYTES = 16 * 1024;
 
 /**
  * A fair share of the event loop per connection: once a peer has handed
  * the engine {@link FAIR_SHARE_BYTES}, or cost it {@link FAIR_SHARE_MS}, in
- * one turn, its socket is paused
- * until the next turn, so the others (and `/health`) are served in between.
- * (libuv reads a busy socket up to 32 times per wake-up: a single flooding
- * peer would otherwise hold the loop for megabytes of frames.) Flow control
- * pauses the same socket; it reads again only when neither holds it.
+ * one turn, the rest of what it sent waits for the next turn and its socket
+ * is paused meanwhile, so the others (and `/health`) are served in between.
+ * (libuv reads a busy socket up to 32 times per wake-up, 64 KiB each: a
+ * single flooding peer would otherwise hold the loop for megabytes of
+ * frames.) Flow control pauses the same socket; it reads again only when
+ * neither holds it. Order is kept: everything goes through one queue.
  */
-export function fairShare(pause: () => void, resume: () => void) {
+export function fairShare(pause: () => void, resume: () => void, receive: (data: Uint8Array) => void) {
   let bytes = 0;
   let ms = 0;
+  let turnEnds = false;
   let yielding = false;
   let held = false;
-  const endTurn = () => {
+  let closed = false;
+  const backlog: Uint8Array[] = [];
+  const spent = () => bytes >= FAIR_SHARE_BYTES || ms >= FAIR_SHARE_MS;
+
+  const work = () => {
+    while (backlog.length > 0 && !closed) {
+      if (spent()) {
+        if (!yielding) {
+          yielding = true;
+          if (!held) pause();
+        }
+        return;
+      }
+      const data = backlog.shift()!;
+      const piece = data.length > FAIR_SLICE_BYTES ? data.subarray(0, FAIR_SLICE_BYTES) : data;
+      if (piece !== data) backlog.unshift(data.subarray(FAIR_SLICE_BYTES));
+      if (!turnEnds) {
+        turnEnds = true;
+        setImmediate(endTurn);
+      }
+      const start = performance.now();
+      receive(piece);
+      ms += performance.now() - start;
+      bytes += piece.length;
+    }
+    if (spent() && !yielding && !closed) {
+      yielding = true;
+      if (!held) pause();
+    }
+  };
+
+  function endTurn(): void {
+    turnEnds = false;
     bytes = 0;
     ms = 0;
-    if (!yielding) return;
-    yielding = false;
-    if (!held) resume();
-  };
+    work();
+    if (backlog.length === 0 && yielding) {
+      yielding = false;
+      if (!held && !closed) resume();
+    }
+  }
+
   return {
-    /** Hands `data` to `receive`, counting its share. */
-    receive(data: Uint8Array, receive: (data: Uint8Array) => void): void {
-      if (bytes === 0) setImmediate(endTurn);
-      const start = performance.now();
-      receive(data);
-      ms += performance.now() - start;
-      bytes += data.length;
-      if ((bytes >= FAIR_SHARE_BYTES || ms >= FAIR_SHARE_MS) && !yielding) {
-        yielding = true;
-        if (!held) pause();
-      }
+    /** Data from the peer: handed on now, or in a later turn once this one's share is spent. */
+    receive(data: Uint8Array): void {
+      if (closed) return;
+      backlog.push(data);
+      work();
     },
     /** Flow control holds the socket. */
     hold(): void {
@@ -90,6 +123,11 @@ export function fairShare(pause: () => void, resume: () => void) {
       held = false;
       if (!yielding) resume();
     },
+    /** The connection ended: what still waits is dropped. */
+    close(): void {
+      closed = true;
+      backlog.length = 0;
+    },
   };
 }
 
@@ -98,11 +136,7 @@ export function serveWebSocket(engine: BrokerEngine, ws: WebSocket, remoteAddres
   let open = true;
   // `ws` keeps its socket on `_socket`; without it we just do not batch.
   const cork = corker((ws as unknown as { _socket?: Socket })._socket);
-  // `ws` stops reading its socket while paused.
-  const share = fairShare(
-    () => ws.pause(),
-    () => ws.resume(),
-  );
+
   const sink: ConnectionSink = {
     transport: 'websocket',
     binary: true,
@@ -113,8 +147,8 @@ export function serveWebSocket(engine: BrokerEngine, ws: WebSocket, remoteAddres
       ws.send(data, { binary: !isTextFrame(data) });
     },
     pendingBytes: () => ws.bufferedAmount,
-    pause: share.hold,
-    resume: share.release,
+    pause: () => share.hold(),
+    resume: () => share.release(),
     close() {
       if (!open) return;
       open = false;
@@ -125,11 +159,16 @@ export function serveWebSocket(engine: BrokerEngine, ws: WebSocket, remoteAddres
     },
   };
   const conn = engine.open(sink);
-  ws.on('message', (data, _isBinary) => {
-    share.receive(toBytes(data), (d) => conn.receive(d));
-  });
+  // `ws` stops reading its socket while paused.
+  const share = fairShare(
+    () => ws.pause(),
+    () => ws.resume(),
+    (data) => conn.receive(data),
+  );
+  ws.on('message', (data, _isBinary) => share.receive(toBytes(data)));
   ws.on('close', () => {
     open = false;
+    share.close();
     conn.closed('websocket closed');
   });
   ws.on('error', () => {
@@ -204,10 +243,7 @@ export function serveSockJS(engine: BrokerEngine, sock: SockJSConnection): void 
 export function serveTcp(engine: BrokerEngine, socket: Socket, firstBytes: Buffer): void {
   let open = true;
   const cork = corker(socket);
-  const share = fairShare(
-    () => socket.pause(),
-    () => socket.resume(),
-  );
+
   const sink: ConnectionSink = {
     transport: 'tcp',
     binary: true,
@@ -218,8 +254,8 @@ export function serveTcp(engine: BrokerEngine, socket: Socket, firstBytes: Buffe
       socket.write(data);
     },
     pendingBytes: () => socket.writableLength,
-    pause: share.hold,
-    resume: share.release,
+    pause: () => share.hold(),
+    resume: () => share.release(),
     close() {
       if (!open) return;
       open = false;
@@ -230,15 +266,19 @@ export function serveTcp(engine: BrokerEngine, socket: Socket, firstBytes: Buffe
   };
   socket.setNoDelay(true);
   const conn = engine.open(sink);
-  socket.on('data', (chunk: Buffer) => {
-    share.receive(chunk, (d) => conn.receive(d));
-  });
+  const share = fairShare(
+    () => socket.pause(),
+    () => socket.resume(),
+    (data) => conn.receive(data),
+  );
+  socket.on('data', (chunk: Buffer) => share.receive(chunk));
   socket.on('close', () => {
     open = false;
+    share.close();
     conn.closed('tcp closed');
   });
   socket.on('error', () => {
     // `close` follows.
   });
-  if (firstBytes.length > 0) conn.receive(firstBytes);
+  if (firstBytes.length > 0) share.receive(firstBytes);
 }

@@ -1,46 +1,67 @@
-import { FAIR_SHARE_BYTES, fairShare, isTextFrame } from '../../../src/broker/node/sinks.js';
+import { FAIR_SHARE_BYTES, FAIR_SLICE_BYTES, fairShare, isTextFrame } from '../../../src/broker/node/sinks.js';
 
 const turn = () => new Promise((r) => setImmediate(r));
 
 describe('fair share of the event loop', () => {
-  function socket() {
+  function socket(work: () => void = () => undefined) {
     const calls: string[] = [];
+    const handled: number[] = [];
     const share = fairShare(
       () => calls.push('pause'),
       () => calls.push('resume'),
+      (d) => {
+        handled.push(d.length);
+        work();
+      },
     );
-    const handled: number[] = [];
-    const receive = (n: number) => share.receive(new Uint8Array(n), (d) => handled.push(d.length));
-    return { calls, share, handled, receive };
+    return { calls, share, handled, receive: (n: number) => share.receive(new Uint8Array(n).fill(n % 251)) };
   }
 
-  test('a peer that sends a fair share in one turn waits for the next; below it, nothing pauses', async () => {
+  test('below the share, data is handed on at once and nothing pauses', async () => {
     const s = socket();
     s.receive(1000);
     await turn();
     s.receive(FAIR_SHARE_BYTES - 1);
     expect(s.calls).toEqual([]);
-    s.receive(1);
-    expect(s.calls).toEqual(['pause']);
-    // Everything received is still handed on: pausing only stops further reads.
-    expect(s.handled).toEqual([1000, FAIR_SHARE_BYTES - 1, 1]);
-    await turn();
-    expect(s.calls).toEqual(['pause', 'resume']);
+    expect(s.handled.reduce((a, b) => a + b, 0)).toBe(1000 + FAIR_SHARE_BYTES - 1);
+  });
+
+  test('a large chunk is handed on in slices; past the share the rest waits for the next turn, in order, with the socket paused', async () => {
+    const chunks: Uint8Array[] = [];
+    const share = fairShare(
+      () => chunks.push(new Uint8Array([0])),
+      () => undefined,
+      (d) => chunks.push(d),
+    );
+    const data = new Uint8Array(5 * FAIR_SHARE_BYTES).map((_, i) => i % 256);
+    share.receive(data);
+    const first = chunks.filter((c) => c.length > 1);
+    expect(first.every((c) => c.length <= FAIR_SLICE_BYTES)).toBe(true);
+    expect(first.reduce((a, c) => a + c.length, 0)).toBe(FAIR_SHARE_BYTES);
+    for (let i = 0; i < 6; i++) await turn();
+    const all = chunks.filter((c) => c.length > 1);
+    const joined = new Uint8Array(all.reduce((a, c) => a + c.length, 0));
+    let at = 0;
+    for (const c of all) {
+      joined.set(c, at);
+      at += c.length;
+    }
+    expect(Buffer.from(joined).equals(Buffer.from(data))).toBe(true);
   });
 
   test('a peer that costs the engine its time share waits too, however few bytes', async () => {
-    const calls: string[] = [];
-    const share = fairShare(
-      () => calls.push('pause'),
-      () => calls.push('resume'),
-    );
-    share.receive(new Uint8Array(10), () => {
+    const s = socket(() => {
       const until = performance.now() + 5;
       while (performance.now() < until);
     });
-    expect(calls).toEqual(['pause']);
+    s.receive(10);
+    s.receive(10);
+    expect(s.calls).toEqual(['pause']);
+    expect(s.handled).toEqual([10]);
     await turn();
-    expect(calls).toEqual(['pause', 'resume']);
+    expect(s.handled).toEqual([10, 10]);
+    await turn();
+    expect(s.calls).toEqual(['pause', 'resume']);
   });
 
   test('flow control holding the socket outlasts the end of the turn; the socket reads again only when both let go', async () => {
@@ -51,13 +72,15 @@ describe('fair share of the event loop', () => {
     expect(s.calls).toEqual(['pause', 'pause']);
     s.share.release();
     expect(s.calls).toEqual(['pause', 'pause', 'resume']);
-    // Held first, then a fair share used up: released before the turn ends, it waits for the turn.
-    s.share.hold();
-    s.receive(FAIR_SHARE_BYTES);
-    s.share.release();
-    expect(s.calls.slice(3)).toEqual(['pause']);
-    await turn();
-    expect(s.calls.slice(3)).toEqual(['pause', 'resume']);
+  });
+
+  test('after close, nothing more is handed on', async () => {
+    const s = socket();
+    s.receive(3 * FAIR_SHARE_BYTES);
+    const before = s.handled.length;
+    s.share.close();
+    for (let i = 0; i < 4; i++) await turn();
+    expect(s.handled.length).toBe(before);
   });
 });
 
