@@ -1,7 +1,8 @@
 'use client';
-import { useId, useMemo } from 'react';
+import { useContext, useId, useMemo } from 'react';
 import { useChat, usePresence } from '../hooks';
 import { useChatFormat } from './locale';
+import { ChatUsersContext } from './users';
 
 /** One person shown in the presence list. */
 export interface PresencePerson {
@@ -55,9 +56,10 @@ export interface PresenceListProps {
 export function PresenceList({ roomId, label, className }: PresenceListProps) {
   const chat = useChat();
   const peers = usePresence(roomId);
+  const user = useContext(ChatUsersContext);
   const people = useMemo(
-    () => peers.map((p) => ({ id: p.userId, name: p.userId, isMe: p.userId === chat.userId })),
-    [peers, chat.userId],
+    () => peers.map((p) => ({ id: p.userId, name: user(p.userId)?.name ?? p.userId, isMe: p.userId === chat.userId })),
+    [peers, chat.userId, user],
   );
   return <PresenceListView people={people} label={label} className={className} />;
 }
