@@ -63,28 +63,31 @@ export function ChatRoom(props: ChatRoomProps) {
   };
 
   const body: ReactNode = (
-    <section
-      className={['sk-room', className].filter(Boolean).join(' ')}
-      aria-label={`Chat: #${name ?? roomId}`}
-      data-theme={theme}
-      data-rooms={showRooms ? '' : undefined}
-      data-presence={showPresence ? '' : undefined}
-    >
-      {showRooms ? <RoomList currentRoomId={roomId} onSelect={select} /> : null}
-      <header className="sk-room__header">
-        <h2 className="sk-room__title">
-          <span aria-hidden="true">#</span> {name ?? roomId}
-        </h2>
-        {/* On narrow screens the online column is hidden: the header opens it as a drawer. */}
-        {showPresence ? <PresenceDrawer roomId={roomId} /> : null}
-      </header>
-      <ConnectionBanner />
-      {/* Keyed by room: each room starts at its bottom with its own scroll anchor. */}
-      <MessageList key={roomId} roomId={roomId} layout={layout} quickReactions={quickReactions} renderReactionPicker={renderReactionPicker} />
-      <TypingIndicator roomId={roomId} />
-      <Composer roomId={roomId} />
-      {showPresence ? <PresenceList roomId={roomId} /> : null}
-    </section>
+    // The container the layout measures: narrow rooms stack, whatever the viewport.
+    <div className="sk-room-container">
+      <section
+        className={['sk-room', className].filter(Boolean).join(' ')}
+        aria-label={`Chat: #${name ?? roomId}`}
+        data-theme={theme}
+        data-rooms={showRooms ? '' : undefined}
+        data-presence={showPresence ? '' : undefined}
+      >
+        {showRooms ? <RoomList currentRoomId={roomId} onSelect={select} /> : null}
+        <header className="sk-room__header">
+          <h2 className="sk-room__title">
+            <span aria-hidden="true">#</span> {name ?? roomId}
+          </h2>
+          {/* On narrow screens the online column is hidden: the header opens it as a drawer. */}
+          {showPresence ? <PresenceDrawer roomId={roomId} /> : null}
+        </header>
+        <ConnectionBanner />
+        {/* Keyed by room: each room starts at its bottom with its own scroll anchor. */}
+        <MessageList key={roomId} roomId={roomId} layout={layout} quickReactions={quickReactions} renderReactionPicker={renderReactionPicker} />
+        <TypingIndicator roomId={roomId} />
+        <Composer roomId={roomId} />
+        {showPresence ? <PresenceList roomId={roomId} /> : null}
+      </section>
+    </div>
   );
   return locale !== undefined || timeZone !== undefined ? (
     <ChatLocaleProvider locale={locale} timeZone={timeZone}>
