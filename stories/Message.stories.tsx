@@ -146,6 +146,8 @@ export const Actions: Story = {
   decorators: [(Story) => <div style={{ paddingBlockStart: 160 }}>{Story()}</div>],
   play: async ({ canvasElement, args }) => {
     const canvas = within(canvasElement);
+    // The toolbar shows while the row has focus (or the pointer): as a keyboard user reaches it.
+    canvas.getByRole('article').focus();
     await userEvent.click(canvas.getByRole('button', { name: 'More actions' }));
     const menu = canvas.getByRole('menu');
     await expect(within(menu).getAllByRole('menuitem')).toHaveLength(3);
