@@ -41,18 +41,17 @@ export function useLongPress(ref: RefObject<HTMLElement | null>, onLongPress: ((
         onLongPress();
       }
     };
-    el.addEventListener('pointerdown', down);
-    el.addEventListener('pointermove', move);
-    el.addEventListener('pointerup', cancel);
-    el.addEventListener('pointercancel', cancel);
-    el.addEventListener('contextmenu', menu);
+    const listeners: Array<[string, EventListener]> = [
+      ['pointerdown', down as EventListener],
+      ['pointermove', move as EventListener],
+      ['pointerup', cancel],
+      ['pointercancel', cancel],
+      ['contextmenu', menu],
+    ];
+    for (const [type, listener] of listeners) el.addEventListener(type, listener);
     return () => {
       cancel();
-      el.removeEventListener('pointerdown', down);
-      el.removeEventListener('pointermove', move);
-      el.removeEventListener('pointerup', cancel);
-      el.removeEventListener('pointercancel', cancel);
-      el.removeEventListener('contextmenu', menu);
+      for (const [type, listener] of listeners) el.removeEventListener(type, listener);
     };
   }, [ref, onLongPress]);
 }

@@ -111,22 +111,18 @@ describe('message actions', () => {
     expect(screen.getByRole('alertdialog')).toBeInTheDocument();
   });
 
-  it('a long press on touch opens the menu as a bottom sheet', () => {
-    vi.useFakeTimers();
-    try {
+  describe('on touch', () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => vi.useRealTimers());
+
+    it('a long press opens the menu as a bottom sheet', () => {
       setup();
-      const row = screen.getByRole('article');
-      fireEvent.pointerDown(row, { pointerType: 'touch', clientX: 10, clientY: 10 });
+      fireEvent.pointerDown(screen.getByRole('article'), { pointerType: 'touch', clientX: 10, clientY: 10 });
       act(() => vi.runOnlyPendingTimers());
       expect(screen.getByRole('menu')).toHaveClass('sk-menu--sheet');
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('a touch that moves is a scroll, not a long press; a mouse right-click keeps the browser menu', () => {
-    vi.useFakeTimers();
-    try {
+    it('a touch that moves is a scroll, not a long press; a mouse right-click keeps the browser menu', () => {
       setup();
       const row = screen.getByRole('article');
       fireEvent.pointerDown(row, { pointerType: 'touch', clientX: 10, clientY: 10 });
@@ -136,9 +132,7 @@ describe('message actions', () => {
       fireEvent.pointerDown(row, { pointerType: 'mouse' });
       expect(fireEvent.contextMenu(row)).toBe(true); // not prevented
       expect(screen.queryByRole('menu')).toBeNull();
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('offers no actions on pending, failed or deleted messages', () => {
