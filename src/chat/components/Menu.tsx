@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { MenuContext, useMenu, type MenuState } from './menu-context';
 
 export { MenuItem, type MenuItemProps } from './MenuItem';
@@ -20,7 +20,13 @@ export function Menu({ open, onOpenChange, children }: MenuProps) {
   const contentId = useId();
   const trigger = useRef<HTMLButtonElement>(null);
   const focusLast = useRef(false);
-  const state: MenuState = { open, setOpen: onOpenChange, triggerId, contentId, trigger, focusLast };
+  // A stable setter: the open menu's effects must not run again (and move focus) when the owner re-renders.
+  const latest = useRef(onOpenChange);
+  useLayoutEffect(() => {
+    latest.current = onOpenChange;
+  });
+  const setOpen = useCallback((next: boolean) => latest.current(next), []);
+  const state: MenuState = { open, setOpen, triggerId, contentId, trigger, focusLast };
   return <MenuContext.Provider value={state}>{children}</MenuContext.Provider>;
 }
 

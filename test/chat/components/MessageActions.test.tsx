@@ -49,6 +49,15 @@ describe('message actions', () => {
     expect(screen.getAllByRole('menuitem')[2]).toHaveFocus();
   });
 
+  it('keeps focus where it is in an open menu when the message changes under it (a reaction arrives)', async () => {
+    const { user, rerender, actions } = setup();
+    await user.click(screen.getByRole('button', { name: 'More actions' }));
+    await user.keyboard('{ArrowDown}');
+    expect(screen.getByRole('menuitem', { name: 'Copy text' })).toHaveFocus();
+    rerender(<Message message={{ ...base, reactions: [{ emoji: '👍', count: 1, mine: false }] }} mine actions={{ ...actions }} />);
+    expect(screen.getByRole('menuitem', { name: 'Copy text' })).toHaveFocus();
+  });
+
   it('offers only Copy text on someone else’s message', async () => {
     const { user, actions } = setup({ mine: false });
     await user.click(screen.getByRole('button', { name: 'More actions' }));
