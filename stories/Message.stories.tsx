@@ -122,7 +122,7 @@ export const Dark: Story = {
 export const WithAvatar: Story = {
   args: { message: message('m12', PEOPLE.bo, 'Cutting the release branch now.', 120) },
   play: async ({ canvasElement }) => {
-    await expect(canvasElement.querySelector('.sk-avatar')).toHaveTextContent('BC');
+    await expect(canvasElement.querySelector('.sk-avatar')).toHaveAttribute('data-initials', 'BC');
   },
 };
 

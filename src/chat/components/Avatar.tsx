@@ -23,8 +23,7 @@ export function Avatar({ userId, name, image, className }: AvatarProps) {
     return <img className={cls} src={image} alt="" aria-hidden="true" loading="lazy" onError={() => setBroken(image)} />;
   }
   return (
-    <span className={cls} aria-hidden="true" style={{ backgroundColor: avatarColor(userId) }}>
-      {initials(name ?? userId)}
-    </span>
+    // The initials are drawn by the stylesheet (attr()), so copying a conversation copies no stray letters.
+    <span className={cls} aria-hidden="true" data-initials={initials(name ?? userId)} style={{ backgroundColor: avatarColor(userId) }} />
   );
 }
