@@ -157,7 +157,9 @@ const STORY_SHOTS: Array<{ id: string; name: string; globals?: string; width?: n
   { id: 'chat-messagelist--empty-room', name: 'story-messagelist-empty' },
   { id: 'chat-messagelist--loading', name: 'story-messagelist-loading' },
   { id: 'chat-messagelist--history-error', name: 'story-messagelist-history-error' },
+  { id: 'chat-messagelist--bubbles', name: 'story-messagelist-bubbles' },
   { id: 'chat-message--actions', name: 'story-message-actions' },
+  { id: 'chat-message--with-image-avatar', name: 'story-message-image-avatar' },
   { id: 'chat-composer--editing', name: 'story-composer-editing' },
 ];
 
