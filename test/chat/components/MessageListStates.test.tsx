@@ -1,17 +1,11 @@
 // @vitest-environment jsdom
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { ReactNode } from 'react';
-import { ChatLocaleProvider } from '../../../src/chat/components/locale';
 import type { MessageData } from '../../../src/chat/components/Message';
 import { MessageListView } from '../../../src/chat/components/MessageList';
 import { axeViolations } from './axe';
+import { wrapper } from './list-fixtures';
 
-const wrapper = ({ children }: { children: ReactNode }) => (
-  <ChatLocaleProvider locale="en-US" timeZone="UTC">
-    {children}
-  </ChatLocaleProvider>
-);
 const t0 = Date.UTC(2026, 2, 14, 10, 59);
 const msg = (id: string, authorId: string, minutes: number, extra: Partial<MessageData> = {}): MessageData => ({
   id,
