@@ -6,6 +6,7 @@
 //   npm run demo -- --port 8080
 //   npm run demo -- --broker-url ws://127.0.0.1:15674/ws [--passcode stompkit]
 //   STOMPKIT_URL=ws://127.0.0.1:15674/ws npm run demo   # the same, RabbitMQ
+//   STOMPKIT_URL=$(scripts/rabbitmq-cluster urls) npm run demo   # a cluster: comma-separated URLs, failed over between
 //   npm run demo -- --broker-url ws://127.0.0.1:15674/ws --vhost stompkit   # or STOMPKIT_VHOST=stompkit
 //     (scripts/rabbitmq-setup puts the demo users alice, bob, ... in the `stompkit` vhost)
 //
@@ -49,8 +50,8 @@ if (values.port !== undefined) {
 }
 
 const brokerUrl = values['broker-url'] ?? process.env.STOMPKIT_URL ?? process.env.VITE_STOMPKIT_URL;
-if (brokerUrl !== undefined && !/^wss?:\/\//.test(brokerUrl)) {
-  console.error(`demo: the broker URL must start with ws:// or wss://, got "${brokerUrl}"`);
+if (brokerUrl !== undefined && !brokerUrl.split(',').every((url) => /^wss?:\/\//.test(url.trim()))) {
+  console.error(`demo: each broker URL (comma-separated) must start with ws:// or wss://, got "${brokerUrl}"`);
   process.exit(2);
 }
 // The demo's vite.config.ts reads these; the flags win over the environment.

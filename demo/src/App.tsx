@@ -30,7 +30,7 @@ export function App() {
     setUser(null);
   };
   if (!user) {
-    const label = config.bundled ? 'Bundled dev broker on this origin' : `Broker: ${config.endpoints.websocket}`;
+    const label = config.bundled ? 'Bundled dev broker on this origin' : `Broker: ${config.nodes.join(', ') || config.endpoints.websocket}`;
     return <SignIn onSignIn={signIn} brokerLabel={label} />;
   }
   return (

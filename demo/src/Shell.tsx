@@ -27,7 +27,7 @@ export function Shell({ user, config, theme, onToggleTheme, onSignOut, children 
   const [storage] = useState(() => localStorageAdapter());
   const connectHeaders = { login: user, passcode: config.passcode, ...(config.host ? { host: config.host } : {}) };
   return (
-    <StompProvider url={config.endpoints} connectHeaders={connectHeaders} storage={storage} storageKey={`stompkit-demo:${user}`}>
+    <StompProvider url={config.nodes.length ? config.nodes : config.endpoints} connectHeaders={connectHeaders} storage={storage} storageKey={`stompkit-demo:${user}`}>
       <ExposeSession user={user} />
       <div className="app">
         <TopBar

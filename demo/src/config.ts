@@ -4,10 +4,13 @@ import type { Endpoints } from 'stompkit/core';
  * Where the demo connects. By default the dev broker the Vite plugin mounts
  * on this same origin (`/ws` and `/sockjs`); with `VITE_STOMPKIT_URL` (set by
  * `npm run demo -- --broker-url …` or `STOMPKIT_URL=…`) an external broker
- * such as RabbitMQ's Web-STOMP, where the sign-in name is the login.
+ * such as RabbitMQ's Web-STOMP, where the sign-in name is the login; several
+ * comma-separated URLs are the nodes of a cluster, failed over between.
  */
 export interface DemoConfig {
   endpoints: Endpoints;
+  /** The WebSocket URLs of a cluster's nodes (more than one), else empty. */
+  nodes: string[];
   passcode: string;
   host: string | undefined;
   /** True when talking to the bundled dev broker. */
@@ -17,12 +20,14 @@ export interface DemoConfig {
 export function readConfig(env: ImportMetaEnv = import.meta.env, origin: string = window.location.origin): DemoConfig {
   const external = env.VITE_STOMPKIT_URL?.trim();
   if (external) {
+    const nodes = external.split(',').map((url) => url.trim()).filter(Boolean);
     const sockjs = env.VITE_STOMPKIT_SOCKJS_URL?.trim();
     // `scripts/rabbitmq-setup` puts the demo users in the `stompkit` vhost, so
     // that is the default here; an empty VITE_STOMPKIT_VHOST sends no host header.
     const vhost = env.VITE_STOMPKIT_VHOST === undefined ? 'stompkit' : env.VITE_STOMPKIT_VHOST.trim();
     return {
-      endpoints: sockjs ? { websocket: external, sockjs } : { websocket: external },
+      endpoints: sockjs ? { websocket: nodes[0]!, sockjs } : { websocket: nodes[0]! },
+      nodes: nodes.length > 1 ? nodes : [],
       passcode: env.VITE_STOMPKIT_PASSCODE ?? 'stompkit',
       host: vhost || undefined,
       bundled: false,
@@ -31,6 +36,7 @@ export function readConfig(env: ImportMetaEnv = import.meta.env, origin: string 
   const ws = origin.replace(/^http/, 'ws');
   return {
     endpoints: { websocket: `${ws}/ws`, sockjs: `${origin}/sockjs` },
+    nodes: [],
     passcode: env.VITE_STOMPKIT_PASSCODE ?? 'stompkit',
     host: env.VITE_STOMPKIT_VHOST?.trim() || undefined,
     bundled: true,

@@ -114,7 +114,10 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   let trying: Connection | null = null;
   /** Bumped by `close()`/`connect()`: async work of an older run stops. */
   let run = 0;
-  let endpoints: Endpoints | null = null;
+  /** The endpoints to fail over between, once resolved. */
+  let endpoints: Endpoints[] | null = null;
+  /** Which endpoint the next attempt takes (modulo their number): every attempt takes the next. */
+  let turn: number | undefined;
   let releaseEnvironment: (() => void) | null = null;
   let closing: Promise<void> | null = null;
   /** The transaction code (a lazy chunk), loaded while the first connection opens: a transaction needs one. */
@@ -177,15 +180,20 @@ export function createStompSession(options: StompSessionOptions): StompSession {
       // Not a TypeError (a bad url): a chunk that did not load is tried again on the next attempt.
       startTransaction ??= (await code.catch((error: unknown) => ((transactionCode = null), Promise.reject(new Error(String(error)))))).beginTransaction;
       if (current !== run) return;
+      const remembered = memory.get(urlKey);
+      // Clients start spread over the endpoints, or where this tab last connected.
+      const index = (turn = (turn ?? remembered?.e ?? Math.random() * endpoints.length) >>> 0) % endpoints.length;
+      turn++;
+      const target = endpoints[index]!;
       const plan = planTransports(
         options.transports ?? ALL_TRANSPORTS,
-        endpoints,
-        memory.get(urlKey),
+        target,
+        remembered,
         Date.now(),
         options.websocketRetryAfter ?? DEFAULT_WEBSOCKET_RETRY_AFTER,
       );
       for (const transport of plan) {
-        const failure = await tryTransport(current, transport, endpoints);
+        const failure = await tryTransport(current, transport, target, index);
         if (current !== run || failure === null) return;
         debug(`${transport} failed: ${failure.message}`);
         lastError = failure;
@@ -203,7 +211,7 @@ export function createStompSession(options: StompSessionOptions): StompSession {
   };
 
   /** Resolves `null` once CONNECTED, or with the reason this transport failed. */
-  const tryTransport = async (current: number, transport: TransportName, endpoints: Endpoints): Promise<SessionError | null> => {
+  const tryTransport = async (current: number, transport: TransportName, endpoints: Endpoints, index: number): Promise<SessionError | null> => {
     let headers: Record<string, string>;
     let open: Awaited<ReturnType<typeof socketOpener>>;
     try {
@@ -242,7 +250,8 @@ export function createStompSession(options: StompSessionOptions): StompSession {
             }
             connection = candidate;
             // Keep the first time a fallback won, so WebSocket is retried after a while.
-            if (memory.get(urlKey)?.transport !== transport) memory.set(urlKey, { transport, at: Date.now() });
+            const known = memory.get(urlKey);
+            memory.set(urlKey, { transport, at: known?.transport === transport ? known.at : Date.now(), e: index });
             setState({ status: 'connected', transport, attempt: 0, error: null, nextRetryAt: null, serverInfo: info });
             // Subscriptions first, so a session receives what its own outbox sends.
             subscriptions.attach(candidate);

@@ -5,7 +5,7 @@
  * their own chunks, fetched only by apps that actually fall back. The winner
  * is remembered per URL for the tab.
  */
-import type { Endpoints, StorageAdapter, TransportName, WebSocketLike } from './types.js';
+import type { Endpoints, StompSessionOptions, StorageAdapter, TransportName, WebSocketLike } from './types.js';
 import type { Fetch } from './manifest.js';
 import { webStorage } from './storage.js';
 
@@ -19,45 +19,34 @@ export const STOMP_SUBPROTOCOLS = ['v12.stomp', 'v11.stomp', 'v10.stomp'];
 export const DEFAULT_WEBSOCKET_RETRY_AFTER = 5 * 60_000;
 
 /**
- * Turns the `url` option into endpoints: a `ws(s)://` URL is the WebSocket
- * endpoint; an `http(s)://` origin is asked `GET /stompkit.json`
- * (`{ websocket, sockjs }`, at the top or under `endpoints`, relative paths
- * allowed; an optional `sockjsTransports` list narrows the SockJS
- * transports). With `customSocket` (a `socketFactory` is given) any other
- * scheme is the WebSocket endpoint. A malformed url or an unsupported scheme
- * throws a TypeError (not worth retrying).
+ * Turns the `url` option into the broker endpoints to fail over between, in
+ * order: a `ws(s)://` URL is one WebSocket endpoint; anything else (an
+ * `http(s)://` origin, whose `GET /stompkit.json` lists `{ websocket, sockjs }`
+ * or a list of them; an Endpoints object; a list of any of these) is read by
+ * manifest.ts. A malformed url or an unsupported scheme throws a TypeError
+ * (not worth retrying).
  */
 export async function resolveEndpoints(
-  url: string | Endpoints,
+  url: StompSessionOptions['url'],
   fetchImpl?: Fetch,
   customSocket = false,
-): Promise<Endpoints> {
-  if (typeof url !== 'string') {
-    if (!url || (typeof url.websocket !== 'string' && typeof url.sockjs !== 'string')) {
-      throw new TypeError('url: an Endpoints object needs `websocket` or `sockjs`');
-    }
-    return url;
-  }
-  let protocol = '';
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    // malformed: manifest.ts explains it
-  }
-  if (protocol === 'ws:' || protocol === 'wss:') return { websocket: url };
-  // Any other url is read by manifest.ts, so apps given a ws(s) URL or
-  // endpoints never download it. Offline, loading it fails with a TypeError;
-  // that is worth retrying, unlike a malformed url, so it becomes a plain Error.
+): Promise<Endpoints[]> {
+  if (typeof url == 'string' && /^wss?:/i.test(url)) return [{ websocket: url }];
+  // Any other url is read by manifest.ts, so apps given a ws(s) URL never
+  // download it. Offline, loading it fails with a TypeError; that is worth
+  // retrying, unlike a malformed url, so it becomes a plain Error.
   const reader = await import('./manifest.js').catch((error: unknown) => {
-    throw new Error(`url: cannot load the reader of ${url}: ${String(error)}`);
+    throw new Error(`url: cannot load the reader of ${String(url)}: ${String(error)}`);
   });
-  return reader.resolveUrl(url, ALL_TRANSPORTS, fetchImpl, customSocket);
+  return reader.resolveList(url, ALL_TRANSPORTS, fetchImpl, customSocket);
 }
 
-/** The transport that last reached CONNECTED for a URL, and when. */
+/** The transport that last reached CONNECTED for a URL, since when, and on which of its endpoints. */
 export interface RememberedTransport {
   transport: TransportName;
   at: number;
+  /** Index of the endpoint (of several) it connected to. */
+  e?: number;
 }
 
 /** Per-URL memory of the winning transport; made by {@link createTransportMemory}. */

@@ -152,9 +152,13 @@ export interface StompjsOptions {
 export interface StompSessionOptions extends StompjsOptions {
   /**
    * `ws://…/ws` or `wss://…`, an `http(s)://` origin of a stompkit broker (its
-   * `/stompkit.json` lists the endpoints), or a list of endpoints.
+   * `/stompkit.json` lists the endpoints), an Endpoints object, or an array
+   * of these: the nodes of a cluster. With several endpoints a failed or
+   * dropped connection tries the next one (with the reconnect backoff); each
+   * client starts at a random one, or at the one it last connected to in
+   * this tab.
    */
-  url: string | Endpoints;
+  url: string | Endpoints | readonly (string | Endpoints)[];
   connectHeaders?: ConnectHeaders | (() => ConnectHeaders | Promise<ConnectHeaders>);
   /**
    * `[outgoing, incoming]` heart-beat periods in ms (STOMP 1.2

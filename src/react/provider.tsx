@@ -1,6 +1,6 @@
 'use client';
 import { createContext, useEffect, useState, useSyncExternalStore, type ReactNode } from './react-api';
-import type { Endpoints, StompSession, StompSessionOptions } from '../core/types';
+import type { StompSession, StompSessionOptions } from '../core/types';
 import { createSessionHolder } from './session-holder';
 
 /** The session the hooks below a `<StompProvider>` use. */
@@ -50,8 +50,8 @@ export function StompProvider(props: StompProviderProps): ReactNode {
   );
 }
 
-function urlKey(url: string | Endpoints): string {
-  return typeof url === 'string' ? url : JSON.stringify([url.websocket ?? '', url.sockjs ?? '']);
+function urlKey(url: StompSessionOptions['url']): string {
+  return typeof url === 'string' ? url : JSON.stringify(url);
 }
 
 function OwnedProvider({ options, children }: { options: StompSessionOptions; children?: ReactNode }): ReactNode {

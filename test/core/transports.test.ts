@@ -5,32 +5,56 @@ const json = (body: unknown, status = 200) => async () => ({ ok: status < 300, s
 
 describe('resolveEndpoints', () => {
   it('takes ws(s) URLs and Endpoints objects as they are', async () => {
-    await expect(resolveEndpoints('wss://h/ws')).resolves.toEqual({ websocket: 'wss://h/ws' });
-    await expect(resolveEndpoints({ sockjs: 'http://h/sockjs' })).resolves.toEqual({ sockjs: 'http://h/sockjs' });
+    await expect(resolveEndpoints('wss://h/ws')).resolves.toEqual([{ websocket: 'wss://h/ws' }]);
+    await expect(resolveEndpoints({ sockjs: 'http://h/sockjs' })).resolves.toEqual([{ sockjs: 'http://h/sockjs' }]);
   });
 
   it('reads /stompkit.json of an http origin and resolves relative paths', async () => {
     const fetch = vi.fn(json({ websocket: '/ws', sockjs: '/sockjs', heartbeat: [10000, 10000] }));
-    await expect(resolveEndpoints('https://chat.example.com/app/', fetch)).resolves.toEqual({
-      websocket: 'wss://chat.example.com/ws',
-      sockjs: 'https://chat.example.com/sockjs',
-    });
+    await expect(resolveEndpoints('https://chat.example.com/app/', fetch)).resolves.toEqual([
+      {
+        websocket: 'wss://chat.example.com/ws',
+        sockjs: 'https://chat.example.com/sockjs',
+      },
+    ]);
     expect(fetch).toHaveBeenCalledWith('https://chat.example.com/stompkit.json');
   });
 
   it('reads the stompkit broker manifest (endpoints nested, served SockJS transports)', async () => {
     const manifest = { endpoints: { websocket: 'ws://h:1/ws', sockjs: null }, sockjsTransports: [] };
-    await expect(resolveEndpoints('http://h:1', json(manifest))).resolves.toEqual({ websocket: 'ws://h:1/ws' });
+    await expect(resolveEndpoints('http://h:1', json(manifest))).resolves.toEqual([{ websocket: 'ws://h:1/ws' }]);
     const polling = { endpoints: { websocket: null, sockjs: 'http://h:1/sockjs' }, sockjsTransports: ['websocket', 'xhr-polling'] };
-    const endpoints = await resolveEndpoints('http://h:1', json(polling));
+    const [endpoints] = await resolveEndpoints('http://h:1', json(polling));
     expect(endpoints).toEqual({ sockjs: 'http://h:1/sockjs', sockjsTransports: ['xhr-polling'] });
-    expect(planTransports(ALL_TRANSPORTS, endpoints, null, 0, 1)).toEqual(['xhr-polling']);
+    expect(planTransports(ALL_TRANSPORTS, endpoints!, null, 0, 1)).toEqual(['xhr-polling']);
+  });
+
+  it('takes a list of endpoints (a cluster), in order', async () => {
+    const fetch = json({ websocket: '/ws' });
+    await expect(resolveEndpoints(['ws://a/ws', { websocket: 'ws://b/ws' }, 'http://c'], fetch)).resolves.toEqual([
+      { websocket: 'ws://a/ws' },
+      { websocket: 'ws://b/ws' },
+      { websocket: 'ws://c/ws' },
+    ]);
+  });
+
+  it('reads a manifest that lists several nodes', async () => {
+    const manifest = { endpoints: [{ websocket: 'ws://n1/ws' }, { websocket: 'ws://n2/ws', sockjs: '' }, {}] };
+    await expect(resolveEndpoints('http://h', json(manifest))).resolves.toEqual([{ websocket: 'ws://n1/ws' }, { websocket: 'ws://n2/ws' }]);
+  });
+
+  it('leaves out an origin whose manifest cannot be read while another endpoint is there', async () => {
+    const down = () => Promise.reject(new TypeError('Failed to fetch'));
+    await expect(resolveEndpoints(['http://down', 'ws://up/ws'], down)).resolves.toEqual([{ websocket: 'ws://up/ws' }]);
+    await expect(resolveEndpoints(['http://down'], down)).rejects.toThrow('url: cannot read http://down/stompkit.json: Failed to fetch');
   });
 
   it('explains what is wrong', async () => {
+    await expect(resolveEndpoints([])).rejects.toThrow(/list of endpoints is empty/);
+    await expect(resolveEndpoints(['ws://a/ws', 'not a url'])).rejects.toThrow(/not an absolute URL/);
     await expect(resolveEndpoints('not a url')).rejects.toThrow(/not an absolute URL/);
     await expect(resolveEndpoints('memory://x')).rejects.toThrow(/unsupported scheme "memory:"/);
-    await expect(resolveEndpoints('memory://x', undefined, true)).resolves.toEqual({ websocket: 'memory://x' });
+    await expect(resolveEndpoints('memory://x', undefined, true)).resolves.toEqual([{ websocket: 'memory://x' }]);
     await expect(resolveEndpoints({})).rejects.toThrow(/needs `websocket` or `sockjs`/);
     await expect(resolveEndpoints('http://h', json({}, 404))).rejects.toThrow(/stompkit.json answered 404/);
     await expect(resolveEndpoints('http://h', json({ other: 1 }))).rejects.toThrow(/lists neither/);

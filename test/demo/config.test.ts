@@ -4,6 +4,7 @@ describe('readConfig', () => {
   test('without a broker URL the demo talks to the bundled broker on its own origin', () => {
     expect(readConfig({} as ImportMetaEnv, 'http://127.0.0.1:5173')).toEqual({
       endpoints: { websocket: 'ws://127.0.0.1:5173/ws', sockjs: 'http://127.0.0.1:5173/sockjs' },
+      nodes: [],
       passcode: 'stompkit',
       host: undefined,
       bundled: true,
@@ -18,6 +19,7 @@ describe('readConfig', () => {
     const env = { VITE_STOMPKIT_URL: ' ws://127.0.0.1:15674/ws ', VITE_STOMPKIT_PASSCODE: 'secret', VITE_STOMPKIT_VHOST: '/' } as ImportMetaEnv;
     expect(readConfig(env, 'http://127.0.0.1:5173')).toEqual({
       endpoints: { websocket: 'ws://127.0.0.1:15674/ws' },
+      nodes: [],
       passcode: 'secret',
       host: '/',
       bundled: false,
@@ -50,5 +52,10 @@ describe('validateName', () => {
 
   test.each(['<script>', 'a'.repeat(33), '-dash-first', 'semi;colon', 'new\nline'])('refuses %j with a reason', (name) => {
     expect(validateName(name)).toMatch(/Use up to 32 letters/);
+  });
+
+  it('takes the comma-separated URLs of a cluster', () => {
+    const env = { VITE_STOMPKIT_URL: 'ws://h:15691/ws, ws://h:15692/ws,ws://h:15693/ws' } as ImportMetaEnv;
+    expect(readConfig(env, 'http://x')).toMatchObject({ endpoints: { websocket: 'ws://h:15691/ws' }, nodes: ['ws://h:15691/ws', 'ws://h:15692/ws', 'ws://h:15693/ws'] });
   });
 });

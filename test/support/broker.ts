@@ -13,11 +13,16 @@
  * interop runs must not run files in parallel. RabbitMQ options such as
  * `users`, `endpoints`, `limits` and `heartbeat` cannot be applied there and
  * are ignored (suites that need them skip under RabbitMQ; see `isRabbit`).
+ * With `STOMPKIT_TEST_BROKER=rabbitmq-cluster` they run against the three
+ * nodes of `scripts/rabbitmq-cluster` (started by `npm run test:cluster`):
+ * sessions are given the three Web-STOMP endpoints, and the outage is the
+ * same on every node at once.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -40,8 +45,10 @@ export interface TestBrokerOptions {
 
 export interface TestBroker {
   kind: 'stompkit' | 'rabbitmq';
-  /** Raw WebSocket STOMP endpoint. */
+  /** Raw WebSocket STOMP endpoint (on the cluster: the first node's). */
   wsUrl: string;
+  /** What a session connects to: `wsUrl`, or on the cluster every node's endpoint. */
+  url: string | string[];
   /** SockJS endpoint (null on RabbitMQ, which has no SockJS here). */
   sockjsUrl: string | null;
   /** Base HTTP URL (`/health`, `/stats`, `/stompkit.json`); null on RabbitMQ. */
@@ -59,8 +66,10 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
-/** True when the suites run against RabbitMQ (`npm run test:interop`). */
-export const isRabbit = process.env.STOMPKIT_TEST_BROKER === 'rabbitmq';
+/** True when the suites run against RabbitMQ (`npm run test:interop`, `npm run test:cluster`). */
+export const isRabbit = /^rabbitmq/.test(process.env.STOMPKIT_TEST_BROKER ?? '');
+/** True against the three-node cluster of `scripts/rabbitmq-cluster` (`npm run test:cluster`). */
+export const isCluster = process.env.STOMPKIT_TEST_BROKER === 'rabbitmq-cluster';
 
 /** A destination name no other test (or earlier run on a shared broker) uses. */
 export function uniqueName(prefix: string): string {
@@ -91,6 +100,7 @@ async function stompkitBroker(options: TestBrokerOptions): Promise<TestBroker> {
   return {
     kind: 'stompkit',
     wsUrl: `ws://127.0.0.1:${port}/ws`,
+    url: `ws://127.0.0.1:${port}/ws`,
     sockjsUrl: `http://127.0.0.1:${port}/sockjs`,
     httpUrl: `http://127.0.0.1:${port}`,
     tcpPort: port,
@@ -125,9 +135,15 @@ async function stompkitBroker(options: TestBrokerOptions): Promise<TestBroker> {
   };
 }
 
-async function rabbitctl(...args: string[]): Promise<void> {
+/** The cluster's nodes: 1..3 (scripts/rabbitmq-cluster), each with its Web-STOMP and STOMP ports. */
+export const CLUSTER_NODES = [1, 2, 3].map((n) => ({ n, ws: 15690 + n, tcp: 61630 + n, url: `ws://127.0.0.1:${15690 + n}/ws` }));
+export const CLUSTER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'rabbitmq-cluster');
+
+/** rabbitmqctl against the default node, or against cluster node `node`. */
+export async function rabbitctl(node: number | null, ...args: string[]): Promise<string> {
+  const [file, argv] = node === null ? ['rabbitmqctl', ['-q', ...args]] : [CLUSTER_SCRIPT, ['ctl', String(node), '-q', ...args]];
   try {
-    await run('rabbitmqctl', ['-q', ...args], { timeout: 60_000 });
+    return (await run(file, argv, { timeout: 60_000 })).stdout;
   } catch (err) {
     throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${(err as Error).message}`);
   }
@@ -141,7 +157,7 @@ async function rabbitctl(...args: string[]): Promise<void> {
  * file from `startTestBroker()` to `close()`. Re-entrant within a process; a
  * lock left by a dead process is taken over.
  */
-const LOCK = join(tmpdir(), 'stompkit-rabbitmq-tests.lock');
+const LOCK = join(tmpdir(), isCluster ? 'stompkit-rabbitmq-cluster-tests.lock' : 'stompkit-rabbitmq-tests.lock');
 let lockDepth = 0;
 
 async function acquireRabbitLock(): Promise<void> {
@@ -193,27 +209,30 @@ function processAlive(pid: number): boolean {
 
 async function rabbitBroker(): Promise<TestBroker> {
   await acquireRabbitLock();
+  const nodes = isCluster ? CLUSTER_NODES : [{ n: null, ws: 15674, tcp: 61613, url: 'ws://127.0.0.1:15674/ws' }];
+  const everyNode = (...args: string[]) => Promise.all(nodes.map(({ n }) => rabbitctl(n, ...args)));
   // A run killed mid-outage leaves the listeners suspended; undo that first.
-  if (!(await listening(15674))) await rabbitctl('resume_listeners');
+  await Promise.all(nodes.map(async ({ n, ws }) => (await listening(ws)) || rabbitctl(n, 'resume_listeners')));
   let stopped = false;
   let closed = false;
   const broker: TestBroker = {
     kind: 'rabbitmq',
-    wsUrl: 'ws://127.0.0.1:15674/ws',
+    wsUrl: nodes[0]!.url,
+    url: isCluster ? nodes.map((node) => node.url) : nodes[0]!.url,
     sockjsUrl: null,
     httpUrl: null,
-    tcpPort: 61613,
+    tcpPort: nodes[0]!.tcp,
     login: 'guest',
     passcode: 'guest',
     async stop() {
       // Refuse new connections first so clients cannot slip back in between.
-      await rabbitctl('suspend_listeners');
+      await everyNode('suspend_listeners');
       stopped = true;
-      await rabbitctl('close_all_connections', 'stompkit test: simulated outage');
+      await everyNode('close_all_connections', 'stompkit test: simulated outage');
     },
     async start() {
       if (!stopped) return;
-      await rabbitctl('resume_listeners');
+      await everyNode('resume_listeners');
       stopped = false;
     },
     async close() {

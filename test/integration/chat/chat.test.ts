@@ -127,7 +127,7 @@ test('a client offline while messages were sent catches up exactly once on recon
   };
   await waitForStatus(alice.session, 'connected');
   const session = createStompSession({
-    url: broker.wsUrl,
+    url: broker.url,
     socketFactory,
     connectHeaders: connectHeadersOf(broker, 'bob'),
     reconnect: { baseDelay: 50, maxDelay: 300 },
@@ -192,7 +192,7 @@ test('announce to three rooms is all or nothing', async () => {
   const rooms = [uniqueRoom('a'), uniqueRoom('b'), uniqueRoom('c')];
   const cut = cuttableSockets();
   const session = createStompSession({
-    url: broker.wsUrl,
+    url: broker.url,
     socketFactory: cut.socketFactory,
     connectHeaders: connectHeadersOf(broker, 'alice'),
     reconnect: { baseDelay: 50, maxDelay: 300 },

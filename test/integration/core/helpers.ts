@@ -19,7 +19,7 @@ export function sessionPool(): {
   return {
     open(broker, options = {}) {
       const session = createStompSession({
-        url: broker.wsUrl,
+        url: broker.url,
         socketFactory,
         connectHeaders: { login: broker.login, passcode: broker.passcode },
         reconnect: { baseDelay: 50, maxDelay: 500 },
