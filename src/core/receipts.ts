@@ -8,7 +8,10 @@
  *
  * A wait times out when no RECEIPT at all came for `timeoutMs` while it
  * waited: receipts still arriving mean the link is alive and merely busy (a
- * backlog of large frames on a slow uplink), not suspect.
+ * backlog of large frames on a slow uplink), not suspect. Unless they
+ * overtook it: a frame sent later was answered and this one was not for
+ * `timeoutMs` more (a broker lost it, e.g. a RabbitMQ cluster whose stream
+ * leader died mid-write), which times it out too.
  */
 /** Why a receipt will not come. */
 export type ReceiptFailure =
@@ -30,6 +33,8 @@ interface Pending {
   since: number;
   /** 0 waits without a timeout. */
   timeoutMs: number;
+  /** When a frame sent after it was answered first. */
+  overtaken?: number;
 }
 
 /** Longest delay a timer holds (larger ones fire at once). */
@@ -65,7 +70,8 @@ export function createReceipts(onTimeout?: (receiptId: string) => void): Receipt
   let lastAnswer = 0;
 
   /** When `entry` times out: `timeoutMs` after it started or after the last answer, whichever is later. */
-  const dueOf = (entry: Pending): number => (entry.timeoutMs > 0 ? Math.max(entry.since, lastAnswer) + entry.timeoutMs : Infinity);
+  const dueOf = (entry: Pending): number =>
+    entry.timeoutMs > 0 ? Math.min(Math.max(entry.since, lastAnswer), entry.overtaken ?? Infinity) + entry.timeoutMs : Infinity;
 
   /** The oldest wait with a timeout; waits share one timeout in practice, so it is due first. */
   const oldest = (): Pending | undefined => {
@@ -84,11 +90,7 @@ export function createReceipts(onTimeout?: (receiptId: string) => void): Receipt
     timer = undefined;
     const now = Date.now();
     const expired: [string, Pending][] = [];
-    for (const [id, entry] of pending) {
-      if (entry.timeoutMs <= 0) continue;
-      if (dueOf(entry) > now) break;
-      expired.push([id, entry]);
-    }
+    for (const [id, entry] of pending) if (entry.timeoutMs > 0 && dueOf(entry) <= now) expired.push([id, entry]);
     for (const [id] of expired) pending.delete(id);
     for (const [id, entry] of expired) {
       entry.waiter.onFailure('timeout', `no RECEIPT within ${entry.timeoutMs} ms`);
@@ -100,8 +102,13 @@ export function createReceipts(onTimeout?: (receiptId: string) => void): Receipt
   const take = (receiptId: string): Pending | undefined => {
     const entry = pending.get(receiptId);
     if (entry === undefined) return undefined;
-    pending.delete(receiptId);
     lastAnswer = Date.now();
+    // Answered out of order: the older waits were overtaken (in order, the first wait is the one answered).
+    for (const [id, older] of pending) {
+      if (id === receiptId) break;
+      older.overtaken ??= lastAnswer;
+    }
+    pending.delete(receiptId);
     if (pending.size === 0) clear();
     return entry;
   };

@@ -27,6 +27,35 @@ describe('Receipts', () => {
     expect(w.onReceipt).not.toHaveBeenCalled();
   });
 
+  it('a receipt the broker lost times out although later frames keep being answered (overtaken)', () => {
+    const timeouts: string[] = [];
+    const receipts = createReceipts((id) => timeouts.push(id));
+    const lost = waiter();
+    receipts.expect('lost', 1000, lost);
+    // Later frames are answered every 400 ms: the link is alive, but not for the first one.
+    for (let i = 0; i < 6; i++) {
+      receipts.expect(`later-${i}`, 1000, waiter());
+      vi.advanceTimersByTime(400);
+      receipts.receipt(`later-${i}`);
+    }
+    expect(lost.onFailure).toHaveBeenCalledWith('timeout', 'no RECEIPT within 1000 ms');
+    expect(timeouts).toEqual(['lost']);
+  });
+
+  it('answered in order, a long backlog never times out while answers keep coming', () => {
+    const receipts = createReceipts();
+    const waiters = Array.from({ length: 10 }, (_, i) => {
+      const w = waiter();
+      receipts.expect(`r-${i}`, 1000, w);
+      return w;
+    });
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(900);
+      receipts.receipt(`r-${i}`);
+    }
+    for (const w of waiters) expect(w.onFailure).not.toHaveBeenCalled();
+  });
+
   it('reports an ERROR naming the receipt', () => {
     const receipts = createReceipts();
     const w = waiter();
