@@ -1,5 +1,5 @@
 import { defineConfig, type Options } from 'tsup';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 // One build per entry point of the map. React entries keep 'use client' so
 // server-component frameworks treat them as client modules. Everything in
@@ -34,11 +34,16 @@ const useClient = async (): Promise<void> => {
   }
 };
 
-// `stompkit/styles.css`: the chat theme ships as a plain stylesheet (no CSS
-// modules, no bundler needed to read it), copied as is.
+// `stompkit/styles.css`: the chat theme ships as one plain stylesheet (no CSS
+// modules, no bundler needed to read it): the source's `@import`ed parts are
+// inlined in their order.
 const copyStyles = (): void => {
   mkdirSync('dist', { recursive: true });
-  copyFileSync('src/chat/styles.css', 'dist/styles.css');
+  const css = readFileSync('src/chat/styles.css', 'utf8').replace(/^@import '\.\/(styles\/[\w-]+\.css)';$/gm, (_line, part: string) =>
+    readFileSync(`src/chat/${part}`, 'utf8').trimEnd(),
+  );
+  if (css.includes('@import')) throw new Error('styles.css: an @import was not inlined');
+  writeFileSync('dist/styles.css', css);
 };
 
 export default defineConfig([

@@ -133,18 +133,32 @@ export const SeveralTyping: Story = {
   },
 };
 
-/** The broker goes away: the banner counts down, sends wait as pending, then go out once it is back. */
+/** The broker goes away: the banner counts down, messages sent meanwhile wait as pending, then go out once it is back. */
 export const OutageWithPendingMessages: Story = {
   args: {
     scene: {
       prepare: withGeneral,
       live: async (stage, signal) => {
+        const ana = await chatPeer(stage, 'ana');
+        await ana.sendMessage('general', 'Deploying the broker upgrade now, back in a minute.');
         await pause(1500, signal);
         stage.broker.stop();
-        await pause(6000, signal);
+        await pause(20_000, signal);
         stage.broker.start();
       },
     },
+  },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const hasLayout = !navigator.userAgent.includes('jsdom');
+    await waitFor(() => expect(canvasElement.querySelector('.sk-banner')).toHaveAttribute('data-state', 'reconnecting'), { timeout: 8000 });
+    const box = await canvas.findByRole('textbox', { name: /Message #general/ });
+    await userEvent.type(box, 'Sent during the outage{Enter}');
+    await userEvent.type(box, 'This one waits too{Enter}');
+    await waitFor(() => expect(canvasElement.querySelector('.sk-banner')).toHaveTextContent('2 messages waiting to send'));
+    if (hasLayout) {
+      await waitFor(() => expect(canvasElement.querySelectorAll('.sk-message[data-state="pending"]')).toHaveLength(2));
+    }
   },
 };
 
@@ -164,9 +178,23 @@ export const Dark: Story = { ...Conversation, play: undefined, globals: { theme:
 
 export const RightToLeft: Story = { ...Conversation, play: undefined, globals: { dir: 'rtl' } };
 
-/** A phone-width column: the kit's layout stacks. */
+/** A phone-width column: the kit's layout stacks (by its own width), people move behind the header's button. */
 export const NarrowMobile: Story = {
   ...Conversation,
   play: undefined,
-  decorators: [(Story) => <div style={{ inlineSize: 360 }}>{Story()}</div>],
+  decorators: [(Story) => <div style={{ inlineSize: 390 }}>{Story()}</div>],
+};
+
+/** At 390 px, who is online opens from the header as a modal drawer (focus inside, Escape closes). */
+export const PresenceOpenOnPhone: Story = {
+  ...Conversation,
+  decorators: [(Story) => <div style={{ inlineSize: 390 }}>{Story()}</div>],
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const button = await canvas.findByRole('button', { name: /Online/ });
+    await userEvent.click(button);
+    const dialog = await within(document.body).findByRole('dialog', { name: 'People in this room' });
+    await expect(within(dialog).getByRole('button', { name: 'Close' })).toHaveFocus();
+    await waitFor(() => expect(dialog).toHaveTextContent('you'), { timeout: 8000 });
+  },
 };

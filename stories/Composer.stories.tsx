@@ -61,3 +61,20 @@ export const Mobile: Story = {
   parameters: { viewport: { defaultViewport: 'mobile1' } },
   globals: { viewport: { value: 'mobile1', isRotated: false } },
 };
+
+/** Grows with its text up to eight lines, then scrolls. */
+export const Multiline: Story = {
+  args: { value: 'Release checklist:\n- branch cut\n- changelog reviewed\n- demo smoke-tested in two windows' },
+};
+
+/** Arrow Up in the empty composer edits the last own message: Save, Cancel, and a note on the keys. */
+export const Editing: Story = {
+  args: { editing: true, value: 'On it — smoke-testing now.', onCancel: fn() },
+  play: async ({ canvasElement, args }) => {
+    const box = within(canvasElement).getByRole('textbox');
+    await expect(box).toHaveAccessibleDescription('Editing · Enter to save · Escape to cancel');
+    await userEvent.click(box);
+    await userEvent.keyboard('{Escape}');
+    await expect(args.onCancel).toHaveBeenCalled();
+  },
+};

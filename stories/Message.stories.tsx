@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fn, userEvent, within } from 'storybook/test';
 import { Message } from '../src/chat/components/Message';
+import { ChatUsersContext } from '../src/chat/components/users';
 import { ARABIC, EMOJI, LONG_WORDS, PEOPLE, message } from './support/fixtures';
 
 const meta = {
@@ -13,6 +14,7 @@ const meta = {
     onRetry: fn(),
     onDiscard: fn(),
     onToggleReaction: fn(),
+    actions: { onReact: fn(), onEditStart: fn(), onEditSave: fn(), onEditCancel: fn(), onDelete: fn(), onCopy: fn() },
   },
   decorators: [(Story) => <div style={{ maxInlineSize: 640 }}>{Story()}</div>],
 } satisfies Meta<typeof Message>;
@@ -114,4 +116,49 @@ export const RightToLeft: Story = {
 export const Dark: Story = {
   args: { message: message('m11', PEOPLE.kenji, 'Dark mode, same message.', 10) },
   globals: { theme: 'dark' },
+};
+
+/** The first message of a group: initials on a colour of the person's own, author and time. */
+export const WithAvatar: Story = {
+  args: { message: message('m12', PEOPLE.bo, 'Cutting the release branch now.', 120) },
+  play: async ({ canvasElement }) => {
+    await expect(canvasElement.querySelector('.sk-avatar')).toHaveAttribute('data-initials', 'BC');
+  },
+};
+
+// A profile picture from the app (an inline image: stories make no network requests).
+const PICTURE = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 36 36"><rect width="36" height="36" fill="#f3c8a0"/><circle cx="18" cy="14" r="7" fill="#6b3f1d"/><rect x="7" y="23" width="22" height="14" rx="7" fill="#2f5fd0"/></svg>',
+)}`;
+
+/** The app gives profiles (`<ChatProvider users | getUser>`): the picture replaces the initials. */
+export const WithImageAvatar: Story = {
+  args: { message: message('m13', PEOPLE.kenji, 'Photo avatars come from the app’s user profiles.', 121) },
+  decorators: [(Story) => <ChatUsersContext.Provider value={(id) => (id === PEOPLE.kenji.id ? { image: PICTURE } : undefined)}>{Story()}</ChatUsersContext.Provider>],
+  play: async ({ canvasElement }) => {
+    await expect(canvasElement.querySelector('img.sk-avatar')).toHaveAttribute('src', PICTURE);
+  },
+};
+
+/** The toolbar on hover and focus; "More actions" is a menu button (Edit, Copy text, Delete on one's own message). */
+export const Actions: Story = {
+  args: { mine: true, message: message('m14', PEOPLE.me, 'Menu, please.', 122) },
+  decorators: [(Story) => <div style={{ paddingBlockStart: 160 }}>{Story()}</div>],
+  play: async ({ canvasElement, args }) => {
+    const canvas = within(canvasElement);
+    // The toolbar shows while the row has focus (or the pointer): as a keyboard user reaches it.
+    canvas.getByRole('article').focus();
+    await userEvent.click(canvas.getByRole('button', { name: 'More actions' }));
+    const menu = canvas.getByRole('menu');
+    await expect(within(menu).getAllByRole('menuitem')).toHaveLength(3);
+    await expect(within(menu).getAllByRole('menuitem')[0]).toHaveFocus();
+    await userEvent.keyboard('{ArrowDown}{Enter}');
+    await expect(args.actions?.onCopy).toHaveBeenCalledWith('Menu, please.');
+    await userEvent.click(canvas.getByRole('button', { name: 'More actions' }));
+  },
+};
+
+/** Editing in place: Enter saves, Escape cancels. */
+export const Editing: Story = {
+  args: { mine: true, editing: true, message: message('m15', PEOPLE.me, 'Fixing a typo in thsi message', 123) },
 };

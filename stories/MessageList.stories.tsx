@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useEffect, useState, type ReactNode } from 'react';
-import { expect, fn, waitFor, within } from 'storybook/test';
+import { expect, fn, userEvent, waitFor, within } from 'storybook/test';
 import type { MessageData } from '../src/chat/components/Message';
 import { MessageListView, type MessageListViewProps } from '../src/chat/components/MessageList';
 import { ARABIC, CONVERSATION, EMOJI, LONG_WORDS, PEOPLE, history, message } from './support/fixtures';
@@ -23,6 +23,7 @@ const meta = {
     onDiscard: fn(),
     onToggleReaction: fn(),
     onLoadOlder: fn(),
+    actions: { onReact: fn(), onEditSave: fn(), onDelete: fn(), onCopy: fn() },
   },
   decorators: [(Story) => <Pane>{Story()}</Pane>],
 } satisfies Meta<typeof MessageListView>;
@@ -36,7 +37,60 @@ export const Conversation: Story = {
   },
 };
 
-export const EmptyRoom: Story = { args: { messages: [] } };
+/** A room without messages: the built-in empty state (replaceable through `emptyState`). */
+export const EmptyRoom: Story = {
+  args: { messages: [] },
+  play: async ({ canvasElement }) => {
+    await expect(within(canvasElement).getByText('No messages yet')).toBeInTheDocument();
+  },
+};
+
+/** The first page is on its way: skeleton rows (replaceable through `loadingState`). */
+export const Loading: Story = {
+  args: { messages: [], loading: true },
+  play: async ({ canvasElement }) => {
+    await expect(within(canvasElement).getByRole('log')).toHaveAttribute('aria-busy', 'true');
+  },
+};
+
+/** Loading earlier messages failed: said above the first message, with Retry (replaceable through `errorState` when the log is empty). */
+export const HistoryError: Story = {
+  args: { hasMore: true, historyError: 'no answer from the broker', onRetryHistory: fn() },
+  play: async ({ canvasElement, args }) => {
+    await userEvent.click(within(canvasElement).getByRole('button', { name: 'Retry' }));
+    await expect(args.onRetryHistory).toHaveBeenCalled();
+  },
+};
+
+/** Runs of one author: avatar and name once, follow-ups 2px apart, their time in the gutter on hover. */
+export const Grouped: Story = {
+  args: {
+    messages: [
+      message('g1', PEOPLE.bo, 'Three things before the release:', 0),
+      message('g2', PEOPLE.bo, 'the changelog', 1),
+      message('g3', PEOPLE.bo, 'the migration note', 1.5),
+      message('g4', PEOPLE.ana, 'I can take the migration note.', 3),
+      message('g5', PEOPLE.me, 'Changelog is mine.', 4),
+      message('g6', PEOPLE.me, 'Done, have a look.', 6),
+    ],
+  },
+};
+
+/** One person around 11 o'clock: the widest times ("10:59 AM", "11:00 AM") stay on one line in the gutter. */
+export const LongThreadOfOneAuthor: Story = {
+  args: {
+    messages: Array.from({ length: 14 }, (_, i) =>
+      message(`t${i}`, PEOPLE.kenji, ['Benchmarks for the fan-out:', 'p50 1.2 ms', 'p99 4.8 ms', 'one more run with 10k peers…'][i % 4], 119 + i * 0.25),
+    ),
+  },
+  play: async ({ canvasElement }) => {
+    const rows = [...canvasElement.querySelectorAll('.sk-message[data-grouped]')];
+    await expect(rows.length).toBeGreaterThan(5);
+  },
+};
+
+/** Own messages at the end side, in bubbles (`layout="bubbles"`). */
+export const Bubbles: Story = { args: { layout: 'bubbles' } };
 
 /** Older pages load when the reader reaches the top; the visible message stays put. */
 function PagedHistory(props: MessageListViewProps) {

@@ -9,6 +9,7 @@ import { createContext, useEffect, useMemo, useState, type ReactNode } from 'rea
 import { useStompSession } from '../react/index';
 import { createChatClient } from './client';
 import type { ChatClient, ChatClientOptions } from './client-types';
+import { ChatUsersContext, type ChatUser, type GetChatUser } from './components/users';
 import { createChatStore, type ChatStore } from './store';
 
 export const ChatContext = createContext<ChatClient | null>(null);
@@ -18,25 +19,33 @@ export interface ChatProviderProps extends Omit<ChatClientOptions, 'onError'> {
   onError?: ChatClientOptions['onError'];
   /** Use this store (e.g. one prepared in a test or story) instead of a new one. */
   store?: ChatStore;
+  /** Profiles by user id (names, avatar images) for the chat components. */
+  users?: Readonly<Record<string, ChatUser>>;
+  /** Looks a profile up (read at render, so an inline arrow is fine); wins over `users`. */
+  getUser?: GetChatUser;
   /** Rendered until the client exists (the first effect). Default nothing. */
   fallback?: ReactNode;
   children?: ReactNode;
 }
 
 /**
- * Provides the chat client to `useChat` and the other chat hooks.
+ * Provides the chat client to `useChat` and the other chat hooks, and the
+ * app's user profiles (`users` or `getUser`) to the components' avatars
+ * and names.
  *
  * @example
  * <StompProvider url="ws://localhost:7370/ws" connectHeaders={{ login, passcode }}>
- *   <ChatProvider userId={login}>
+ *   <ChatProvider userId={login} users={{ ana: { name: 'Ana Lima', image: '/ana.png' } }}>
  *     <ChatRoom roomId="general" />
  *   </ChatProvider>
  * </StompProvider>
  */
-export function ChatProvider({ children, fallback = null, store: givenStore, onError, ...options }: ChatProviderProps): ReactNode {
+export function ChatProvider({ children, fallback = null, store: givenStore, onError, users, getUser, ...options }: ChatProviderProps): ReactNode {
   const session = useStompSession();
   const { userId, pageSize, presenceInterval, presenceTtl, typingThrottle, typingTtl, maxClosedRoomMessages } = options;
   const errorRef = useLatest(onError);
+  const getUserRef = useLatest(getUser);
+  const lookup = useMemo<GetChatUser>(() => (id) => getUserRef.current?.(id) ?? users?.[id], [users, getUserRef]);
   // One store per session (and options that shape it), kept across StrictMode remounts.
   const store = useMemo(
     () => givenStore ?? createChatStore({ typingTtl, maxClosedRoomMessages, onError: (error) => errorRef.current?.(error) }),
@@ -61,7 +70,11 @@ export function ChatProvider({ children, fallback = null, store: givenStore, onE
     };
   }, [session, store, userId, pageSize, presenceInterval, presenceTtl, typingThrottle, errorRef]);
   if (!client) return fallback;
-  return <ChatContext.Provider value={client}>{children}</ChatContext.Provider>;
+  return (
+    <ChatContext.Provider value={client}>
+      <ChatUsersContext.Provider value={lookup}>{children}</ChatUsersContext.Provider>
+    </ChatContext.Provider>
+  );
 }
 
 /** A stable box holding the latest value (callbacks read through it, so they never resubscribe). */

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { collectErrors, launchChromium } from './chromium';
 import { serveStatic, type StaticServer } from './static-server';
@@ -62,8 +62,8 @@ afterAll(async () => {
 /** Phases in which Storybook's preview is done with a story (rendered and played, or failed). */
 const DONE = ['completed', 'finished', 'errored', 'aborted'];
 
-async function renderStory(page: Page, id: string): Promise<string> {
-  await page.goto(`${server.origin}/iframe.html?id=${encodeURIComponent(id)}&viewMode=story`);
+async function renderStory(page: Page, id: string, globals?: string): Promise<string> {
+  await page.goto(`${server.origin}/iframe.html?id=${encodeURIComponent(id)}&viewMode=story${globals ? `&globals=${globals}` : ''}`);
   const phase = await page.waitForFunction(
     (done) => {
       const preview = (window as unknown as { __STORYBOOK_PREVIEW__?: { currentRender?: { phase?: string } } })
@@ -139,6 +139,44 @@ test('every story renders and plays without console errors, and axe finds no vio
   await context.close();
   expect(failures).toEqual([]);
 }, 600_000);
+
+// Screenshots of the main stories for review (light, dark, RTL, 390 px),
+// written beside the demo's (screenshots/, gitignored).
+const SHOTS_DIR = resolve(process.env.STOMPKIT_SCREENSHOTS ?? 'screenshots');
+const STORY_SHOTS: Array<{ id: string; name: string; globals?: string; width?: number; hover?: string }> = [
+  { id: 'chat-chatroom--conversation', name: 'story-chatroom-light' },
+  { id: 'chat-chatroom--conversation', name: 'story-chatroom-dark', globals: 'theme:dark' },
+  { id: 'chat-chatroom--conversation', name: 'story-chatroom-rtl', globals: 'dir:rtl' },
+  { id: 'chat-chatroom--presence-open-on-phone', name: 'story-chatroom-390-presence', width: 390 },
+  { id: 'chat-chatroom--outage-with-pending-messages', name: 'story-chatroom-outage-pending' },
+  { id: 'chat-messagelist--grouped', name: 'story-messagelist-grouped-light' },
+  { id: 'chat-messagelist--grouped', name: 'story-messagelist-grouped-dark', globals: 'theme:dark' },
+  { id: 'chat-messagelist--grouped', name: 'story-messagelist-grouped-rtl', globals: 'dir:rtl', hover: '.sk-message[data-grouped]' },
+  { id: 'chat-messagelist--grouped', name: 'story-messagelist-grouped-390', width: 390 },
+  { id: 'chat-messagelist--long-thread-of-one-author', name: 'story-messagelist-11am', hover: '.sk-message[data-grouped]' },
+  { id: 'chat-messagelist--empty-room', name: 'story-messagelist-empty' },
+  { id: 'chat-messagelist--loading', name: 'story-messagelist-loading' },
+  { id: 'chat-messagelist--history-error', name: 'story-messagelist-history-error' },
+  { id: 'chat-messagelist--bubbles', name: 'story-messagelist-bubbles' },
+  { id: 'chat-message--actions', name: 'story-message-actions' },
+  { id: 'chat-message--with-image-avatar', name: 'story-message-image-avatar' },
+  { id: 'chat-composer--editing', name: 'story-composer-editing' },
+];
+
+test('screenshots of the main stories: light, dark, RTL, 390 px', async () => {
+  await mkdir(SHOTS_DIR, { recursive: true });
+  const failures: string[] = [];
+  for (const shot of STORY_SHOTS) {
+    const context = await browser.newContext({ viewport: { width: shot.width ?? 1024, height: 720 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const phase = await renderStory(page, shot.id, shot.globals);
+    if (phase !== 'completed' && phase !== 'finished') failures.push(`${shot.id}: ${phase}`);
+    if (shot.hover) await page.locator(shot.hover).last().hover();
+    await page.screenshot({ path: join(SHOTS_DIR, `${shot.name}.png`) });
+    await context.close();
+  }
+  expect(failures).toEqual([]);
+}, 300_000);
 
 // The message log's scrolling in a real layout engine: where jsdom lays
 // nothing out, these are the tests of following, anchoring and paging.

@@ -5,6 +5,8 @@ import { Composer } from './Composer';
 import { ConnectionBanner } from './ConnectionBanner';
 import { ChatLocaleProvider } from './locale';
 import { MessageList } from './MessageList';
+import type { MessageActionHandlers } from './message-actions';
+import { PresenceDrawer } from './PresenceDrawer';
 import { PresenceList } from './PresenceList';
 import { RoomList } from './RoomList';
 import { TypingIndicator } from './TypingIndicator';
@@ -23,6 +25,12 @@ export interface ChatRoomProps {
   /** Locale for times, days and counts (e.g. `de-DE`); default the runtime's, or an enclosing `ChatLocaleProvider`'s. */
   locale?: string;
   timeZone?: string;
+  /** Message layout: `compact` (default) or `bubbles` (own messages at the end side). */
+  layout?: 'compact' | 'bubbles';
+  /** Reactions offered on each message; default `QUICK_REACTIONS`. */
+  quickReactions?: readonly string[];
+  /** The app's own emoji picker, offered after the quick reactions. */
+  renderReactionPicker?: MessageActionHandlers['renderReactionPicker'];
   /** Force a theme; default follows `prefers-color-scheme` (or an ancestor's `data-theme`). */
   theme?: 'light' | 'dark';
   className?: string;
@@ -43,7 +51,7 @@ export interface ChatRoomProps {
  */
 export function ChatRoom(props: ChatRoomProps) {
   const { defaultRoomId = 'general', onRoomChange, showRooms = true, showPresence = true } = props;
-  const { locale, timeZone, theme, className } = props;
+  const { locale, timeZone, theme, className, layout, quickReactions, renderReactionPicker } = props;
   const [own, setOwn] = useState(defaultRoomId);
   const roomId = props.roomId ?? own;
   // Only the name: the room's history changes on every batch and must not re-render the whole room
@@ -55,21 +63,31 @@ export function ChatRoom(props: ChatRoomProps) {
   };
 
   const body: ReactNode = (
-    <section
-      className={['sk-room', className].filter(Boolean).join(' ')}
-      aria-label={`Chat: #${name ?? roomId}`}
-      data-theme={theme}
-      data-rooms={showRooms ? '' : undefined}
-      data-presence={showPresence ? '' : undefined}
-    >
-      {showRooms ? <RoomList currentRoomId={roomId} onSelect={select} /> : null}
-      <ConnectionBanner />
-      {/* Keyed by room: each room starts at its bottom with its own scroll anchor. */}
-      <MessageList key={roomId} roomId={roomId} />
-      <TypingIndicator roomId={roomId} />
-      <Composer roomId={roomId} />
-      {showPresence ? <PresenceList roomId={roomId} /> : null}
-    </section>
+    // The container the layout measures: narrow rooms stack, whatever the viewport.
+    <div className="sk-room-container">
+      <section
+        className={['sk-room', className].filter(Boolean).join(' ')}
+        aria-label={`Chat: #${name ?? roomId}`}
+        data-theme={theme}
+        data-rooms={showRooms ? '' : undefined}
+        data-presence={showPresence ? '' : undefined}
+      >
+        {showRooms ? <RoomList currentRoomId={roomId} onSelect={select} /> : null}
+        <header className="sk-room__header">
+          <h2 className="sk-room__title">
+            <span aria-hidden="true">#</span> {name ?? roomId}
+          </h2>
+          {/* On narrow screens the online column is hidden: the header opens it as a drawer. */}
+          {showPresence ? <PresenceDrawer roomId={roomId} /> : null}
+        </header>
+        <ConnectionBanner />
+        {/* Keyed by room: each room starts at its bottom with its own scroll anchor. */}
+        <MessageList key={roomId} roomId={roomId} layout={layout} quickReactions={quickReactions} renderReactionPicker={renderReactionPicker} />
+        <TypingIndicator roomId={roomId} />
+        <Composer roomId={roomId} />
+        {showPresence ? <PresenceList roomId={roomId} /> : null}
+      </section>
+    </div>
   );
   return locale !== undefined || timeZone !== undefined ? (
     <ChatLocaleProvider locale={locale} timeZone={timeZone}>

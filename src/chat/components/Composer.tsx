@@ -2,7 +2,9 @@
 import { useState } from 'react';
 import type { SessionState } from '../../core/types';
 import { useConnectionState } from '../../react/index';
+import type { ChatClient } from '../client-types';
 import { useChat } from '../hooks';
+import type { ChatMessage } from '../state';
 import { ComposerView } from './ComposerView';
 import { useOnline } from './use-online';
 
@@ -18,6 +20,19 @@ export function composerBlock(state: SessionState, userId: string | null): strin
 
 const isConnected = (s: SessionState) => s.status === 'connected';
 
+/** The newest message of mine that can be edited (in the stream, not deleted). Read on demand: no render per message. */
+export function lastOwnMessage(messages: readonly ChatMessage[] | undefined): ChatMessage | undefined {
+  if (!messages) return undefined;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m.mine && m.status === 'sent' && !m.deleted) return m;
+  }
+  return undefined;
+}
+
+const lastText = (chat: ChatClient, roomId: string, id: string) =>
+  chat.store.getState().timelines[roomId]?.messages.find((m) => m.id === id)?.text.trim();
+
 export interface ComposerProps {
   roomId: string;
   /** Accessible name and placeholder; default "Message #<roomId>". */
@@ -30,7 +45,9 @@ export interface ComposerProps {
  * shows on the message with Retry), signals typing (throttled by the view and
  * the client), keeps one draft per room while mounted. While offline it stays
  * usable: sends queue in the session's outbox and go out on reconnect; it is
- * disabled only when sending cannot work (signed out, closed).
+ * disabled only when sending cannot work (signed out, closed). Arrow Up in
+ * the empty composer edits the user's last message (Enter saves, Escape
+ * cancels).
  */
 export function Composer({ roomId, label, className }: ComposerProps) {
   const chat = useChat();
@@ -39,20 +56,34 @@ export function Composer({ roomId, label, className }: ComposerProps) {
   const connected = useConnectionState(isConnected);
   const online = useOnline();
   const [drafts, setDrafts] = useState<Readonly<Record<string, string>>>({});
+  // The own message being edited (Arrow Up in the empty composer), in this room.
+  const [editing, setEditing] = useState<{ roomId: string; id: string; text: string } | null>(null);
   const offline = !blocked && (!connected || !online);
+  const edit = editing?.roomId === roomId ? editing : null;
 
   return (
     <ComposerView
       className={className}
       label={label ?? `Message #${roomId}`}
-      value={drafts[roomId] ?? ''}
-      onValueChange={(value) => setDrafts((d) => ({ ...d, [roomId]: value }))}
+      value={edit ? edit.text : (drafts[roomId] ?? '')}
+      onValueChange={(value) => (edit ? setEditing({ ...edit, text: value }) : setDrafts((d) => ({ ...d, [roomId]: value })))}
+      editing={edit !== null}
+      onCancel={() => setEditing(null)}
+      onEditLast={() => {
+        const last = lastOwnMessage(chat.store.getState().timelines[roomId]?.messages);
+        if (last) setEditing({ roomId, id: last.id, text: last.text });
+      }}
       onSend={(text) => {
+        // Rejections already show (a failed message with Retry) and reach onError; nothing to throw.
+        if (edit) {
+          setEditing(null);
+          if (text !== lastText(chat, roomId, edit.id)) chat.editMessage(roomId, edit.id, text).catch(() => undefined);
+          return;
+        }
         chat.stopTyping(roomId);
-        // A rejection is already shown as a failed message with Retry; nothing to throw.
         chat.sendMessage(roomId, text).catch(() => undefined);
       }}
-      onTyping={() => chat.typing(roomId)}
+      onTyping={edit ? undefined : () => chat.typing(roomId)}
       disabledReason={blocked}
       notice={offline ? 'Offline — messages will be sent when you reconnect' : null}
     />

@@ -18,6 +18,14 @@ export interface ComposerViewProps {
   /** Accessible name of the text box, e.g. "Message #general". */
   label?: string;
   placeholder?: string;
+  /** Edit mode: the button says Save, Escape calls `onCancel`, a note says how to leave. */
+  editing?: boolean;
+  /** Leave edit mode without saving (Escape, Cancel). */
+  onCancel?: () => void;
+  /** Arrow Up in the empty composer: edit the last own message (see `Composer`). */
+  onEditLast?: () => void;
+  /** Focus the text box when it mounts (the inline editor). */
+  autoFocus?: boolean;
   className?: string;
 }
 
@@ -30,6 +38,7 @@ export interface ComposerViewProps {
  */
 export function ComposerView(props: ComposerViewProps) {
   const { onSend, onTyping, typingInterval = 3000, disabledReason, notice, label = 'Message', placeholder, className } = props;
+  const { editing, onCancel, onEditLast, autoFocus } = props;
   const [own, setOwn] = useState('');
   const value = props.value ?? own;
   const composing = useRef(false);
@@ -45,7 +54,7 @@ export function ComposerView(props: ComposerViewProps) {
     if (el.scrollHeight > 0) el.style.blockSize = `${el.scrollHeight + el.offsetHeight - el.clientHeight}px`;
   }, [value]);
   const disabled = Boolean(disabledReason);
-  const note = disabledReason || notice || null;
+  const note = disabledReason || (editing ? 'Editing · Enter to save · Escape to cancel' : notice) || null;
 
   const setValue = (next: string) => {
     if (props.value === undefined) setOwn(next);
@@ -62,11 +71,19 @@ export function ComposerView(props: ComposerViewProps) {
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key !== 'Enter' || event.shiftKey) return;
-    // keyCode 229: Safari reports the IME's Enter after compositionend.
+    // Keys an input method is using are its own; keyCode 229: Safari reports the IME's Enter after compositionend.
     if (composing.current || event.nativeEvent.isComposing || event.keyCode === 229) return;
-    event.preventDefault();
-    send();
+    if (event.key === 'Escape' && editing && onCancel) {
+      event.preventDefault();
+      event.stopPropagation();
+      onCancel();
+    } else if (event.key === 'ArrowUp' && onEditLast && !editing && value === '') {
+      event.preventDefault();
+      onEditLast();
+    } else if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      send();
+    }
   };
 
   const onChange = (next: string) => {
@@ -86,7 +103,7 @@ export function ComposerView(props: ComposerViewProps) {
   return (
     <form
       className={['sk-composer', className].filter(Boolean).join(' ')}
-      data-state={disabled ? 'disabled' : notice ? 'notice' : 'ready'}
+      data-state={disabled ? 'disabled' : editing ? 'editing' : notice ? 'notice' : 'ready'}
       onSubmit={onSubmit}
     >
       <textarea
@@ -97,6 +114,8 @@ export function ComposerView(props: ComposerViewProps) {
         aria-label={label}
         placeholder={placeholder ?? label}
         rows={1}
+        // Only where the user asked for it (Edit in a message's menu): focus never jumps on its own.
+        autoFocus={autoFocus}
         value={value}
         readOnly={disabled}
         aria-disabled={disabled || undefined}
@@ -107,8 +126,13 @@ export function ComposerView(props: ComposerViewProps) {
         onCompositionEnd={() => (composing.current = false)}
       />
       <button type="submit" className="sk-button sk-composer__send" aria-disabled={disabled || !value.trim() || undefined}>
-        Send
+        {editing ? 'Save' : 'Send'}
       </button>
+      {editing && onCancel ? (
+        <button type="button" className="sk-button sk-button--quiet sk-composer__cancel" onClick={onCancel}>
+          Cancel
+        </button>
+      ) : null}
       {note ? (
         <p id={noteId} className="sk-composer__note">
           {note}

@@ -1,14 +1,20 @@
 'use client';
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
+import { Avatar } from './Avatar';
 import { useChatFormat } from './locale';
+import { MessageActions } from './MessageActions';
+import type { MessageActionHandlers } from './message-actions';
+import { MessageEditor } from './MessageEditor';
+import { MessageStatus } from './MessageStatus';
 import { MessageText } from './MessageText';
 import { Reactions, type ReactionSummary } from './Reactions';
+import { useChatUser } from './users';
 
 /** What a message row needs; the wired list maps store messages to this. */
 export interface MessageData {
   id: string;
   authorId: string;
-  /** Display name; falls back to `authorId`. */
+  /** Display name; falls back to the app's profile (`ChatProvider users`), then `authorId`. */
   authorName?: string;
   text: string;
   /** Epoch ms. */
@@ -26,82 +32,82 @@ export interface MessageProps {
   message: MessageData;
   /** Sent by the current user (styled and labelled as such). */
   mine?: boolean;
-  /** Continues the previous message's group: same author, close in time; hides the header. */
+  /** Continues the previous message's group: same author, close in time; no avatar or header, the time shows on hover and focus. */
   grouped?: boolean;
   /** There is no connection now: a pending send says "Waiting for connection" instead of "Sending…". */
   offline?: boolean;
   onRetry?: (id: string) => void;
   onDiscard?: (id: string) => void;
   onToggleReaction?: (id: string, emoji: string, mine: boolean) => void;
+  /** React, edit, delete, copy: a toolbar on hover and focus, a long-press menu on touch. */
+  actions?: MessageActionHandlers;
+  /** Show the inline editor in place of the text (Enter saves, Escape cancels). */
+  editing?: boolean;
   className?: string;
-  /** Extra controls (e.g. a menu), rendered after the reactions. */
+  /** Extra content, rendered after the reactions. */
   children?: ReactNode;
 }
 
 /**
- * One message: author and time (unless grouped), text (as text, links made
- * safe), edited and deleted states, the state of the user's own send in
- * plain words ("Sending…", "Waiting for connection", "Couldn't send" with
- * Retry and Discard; never an id or a timeout), reactions. `data-state` is
+ * One message row: avatar, author and time on the first of a group (the time
+ * of a follow-up shows in the gutter on hover and focus), text (as text,
+ * links made safe), edited and deleted states, the state of the user's own
+ * send, reactions and actions. The row is focusable; `data-state` is
  * `pending` | `sent` | `failed` | `deleted`.
  */
-export function Message({ message, mine, grouped, offline, onRetry, onDiscard, onToggleReaction, className, children }: MessageProps) {
+export function Message(props: MessageProps) {
+  const { message, mine = false, grouped, offline, onRetry, onDiscard, onToggleReaction, actions, editing, className, children } = props;
   const format = useChatFormat();
-  const author = message.authorName ?? message.authorId;
+  const user = useChatUser(message.authorId);
+  const row = useRef<HTMLElement>(null);
+  const author = message.authorName ?? user?.name ?? message.authorId;
   const state = message.deleted ? 'deleted' : message.status;
+  // Isolated so a right-to-left page reads "11:34 AM", not "AM 11:34".
   const time = (
-    <time className="sk-message__time" dateTime={new Date(message.createdAt).toISOString()} title={format.dateTime(message.createdAt)}>
-      {format.time(message.createdAt)}
-    </time>
+    <bdi className="sk-message__time">
+      <time dateTime={new Date(message.createdAt).toISOString()} title={format.dateTime(message.createdAt)}>
+        {format.time(message.createdAt)}
+      </time>
+    </bdi>
   );
+  const edited = message.editedAt && !message.deleted ? <span className="sk-message__edited">(edited)</span> : null;
   return (
     <article
+      ref={row}
+      tabIndex={0}
       className={['sk-message', className].filter(Boolean).join(' ')}
       data-state={state}
       data-grouped={grouped ? '' : undefined}
       data-mine={mine ? '' : undefined}
-      aria-label={grouped ? undefined : `${author}${mine ? ' (you)' : ''}`}
+      data-editing={editing ? '' : undefined}
+      aria-label={`${author}${mine ? ' (you)' : ''}`}
     >
-      {grouped ? (
-        <span className="sk-message__gutter">{time}</span>
-      ) : (
-        <header className="sk-message__header">
-          <span className="sk-message__author">{author}</span> {time}
-        </header>
-      )}
-      {message.deleted ? (
-        <p className="sk-message__text sk-message__text--deleted">This message was deleted</p>
-      ) : (
-        <MessageText text={message.text} />
-      )}
-      {message.editedAt && !message.deleted ? <span className="sk-message__edited">(edited)</span> : null}
-      {message.status === 'pending' ? (
-        <span className="sk-message__status" data-waiting={offline ? '' : undefined}>
-          {offline ? 'Waiting for connection' : 'Sending…'}
-        </span>
+      <div className="sk-message__gutter">{grouped ? time : <Avatar userId={message.authorId} name={author} image={user?.image} />}</div>
+      <div className="sk-message__body">
+        {grouped ? null : (
+          <header className="sk-message__header">
+            <bdi className="sk-message__author">{author}</bdi> {time} {edited}
+          </header>
+        )}
+        {editing && actions?.onEditSave ? (
+          <MessageEditor message={message} actions={actions} />
+        ) : message.deleted ? (
+          <p className="sk-message__text sk-message__text--deleted">This message was deleted</p>
+        ) : (
+          <MessageText text={message.text}>{grouped ? edited : null}</MessageText>
+        )}
+        <MessageStatus message={message} offline={offline} onRetry={onRetry} onDiscard={onDiscard} />
+        {!message.deleted && message.reactions ? (
+          <Reactions
+            reactions={message.reactions}
+            onToggle={onToggleReaction ? (emoji, m) => onToggleReaction(message.id, emoji, m) : undefined}
+          />
+        ) : null}
+        {children}
+      </div>
+      {actions && !editing && !message.deleted && message.status === 'sent' ? (
+        <MessageActions messageId={message.id} text={message.text} mine={mine} handlers={actions} row={row} />
       ) : null}
-      {message.status === 'failed' ? (
-        <div className="sk-message__status sk-message__status--failed" role="group" aria-label="Message not sent">
-          <span>Couldn't send</span>
-          {onRetry ? (
-            <button type="button" className="sk-button" onClick={() => onRetry(message.id)}>
-              Retry
-            </button>
-          ) : null}
-          {onDiscard ? (
-            <button type="button" className="sk-button sk-button--quiet" onClick={() => onDiscard(message.id)}>
-              Discard
-            </button>
-          ) : null}
-        </div>
-      ) : null}
-      {!message.deleted && message.reactions ? (
-        <Reactions
-          reactions={message.reactions}
-          onToggle={onToggleReaction ? (emoji, m) => onToggleReaction(message.id, emoji, m) : undefined}
-        />
-      ) : null}
-      {children}
     </article>
   );
 }

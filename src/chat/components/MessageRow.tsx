@@ -1,7 +1,9 @@
 'use client';
+import { HistoryError } from './ListStates';
 import type { ListItem } from './list-items';
 import { useChatFormat } from './locale';
 import { Message } from './Message';
+import type { MessageActionHandlers } from './message-actions';
 
 /** What every row of the list shares, as one object so memoized rows keep it across renders. */
 export interface RowContext {
@@ -14,10 +16,15 @@ export interface RowContext {
   onRetry?: (id: string) => void;
   onDiscard?: (id: string) => void;
   onToggleReaction?: (id: string, emoji: string, mine: boolean) => void;
+  /** React, edit, delete, copy (see `MessageActionHandlers`). */
+  actions?: MessageActionHandlers;
+  /** Loading older history failed: the header says so and offers Retry. */
+  historyError?: string | null;
+  onRetryHistory?: () => void;
 }
 
 /** One row: a day separator or a message. */
-export function MessageRow({ item, context }: { item: ListItem; context: RowContext }) {
+export function MessageRow({ item, context, editing }: { item: ListItem; context: RowContext; editing?: boolean }) {
   const format = useChatFormat();
   if (item.kind === 'day') {
     return (
@@ -35,6 +42,8 @@ export function MessageRow({ item, context }: { item: ListItem; context: RowCont
       onRetry={context.onRetry}
       onDiscard={context.onDiscard}
       onToggleReaction={context.onToggleReaction}
+      actions={context.actions}
+      editing={editing}
     />
   );
 }
@@ -45,6 +54,7 @@ export function MessageRow({ item, context }: { item: ListItem; context: RowCont
  * keyboard and screen-reader users, who should not have to scroll to find it).
  */
 export function LoadingHeader({ context }: { context?: RowContext }) {
+  if (context?.historyError && !context.loadingOlder) return <HistoryError onRetry={context.onRetryHistory} />;
   if (context?.loadingOlder) {
     return (
       <div className="sk-messages__loading" role="status">

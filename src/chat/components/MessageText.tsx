@@ -1,10 +1,12 @@
 'use client';
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { linkify } from './linkify';
 
 export interface MessageTextProps {
   text: string;
   className?: string;
+  /** Inline after the text (e.g. "(edited)"). */
+  children?: ReactNode;
 }
 
 /**
@@ -12,7 +14,7 @@ export interface MessageTextProps {
  * Nothing here is parsed as HTML: `<script>` in a message is shown as text.
  * Links open in a new tab without handing it `window.opener` or a referrer.
  */
-export function MessageText({ text, className }: MessageTextProps) {
+export function MessageText({ text, className, children }: MessageTextProps) {
   const tokens = useMemo(() => linkify(text), [text]);
   return (
     // dir="auto": each message takes its direction from its own first strong character (HTML "dir" attribute).
@@ -27,6 +29,7 @@ export function MessageText({ text, className }: MessageTextProps) {
           <span key={i}>{token.text}</span>
         ),
       )}
+      {children}
     </p>
   );
 }

@@ -1,12 +1,16 @@
 'use client';
-import { useId, useMemo } from 'react';
+import { useContext, useId, useMemo } from 'react';
 import { useChat, usePresence } from '../hooks';
+import { Avatar } from './Avatar';
 import { useChatFormat } from './locale';
+import { ChatUsersContext } from './users';
 
 /** One person shown in the presence list. */
 export interface PresencePerson {
   id: string;
   name: string;
+  /** Avatar image; default initials on the person's colour. */
+  image?: string;
   /** Shown as "(you)". */
   isMe?: boolean;
 }
@@ -18,7 +22,7 @@ export interface PresenceListViewProps {
   className?: string;
 }
 
-/** Presentational list of who is here, sorted by name, with a count in the heading. */
+/** Presentational list of who is here (avatar with an online dot, name), sorted by name, with a count in the heading. */
 export function PresenceListView({ people, label = 'Online', className }: PresenceListViewProps) {
   const format = useChatFormat();
   const sorted = [...people].sort((a, b) => a.name.localeCompare(b.name, format.locale));
@@ -35,7 +39,10 @@ export function PresenceListView({ people, label = 'Online', className }: Presen
       <ul className="sk-presence__list">
         {sorted.map((person) => (
           <li key={person.id} className="sk-presence__person" data-me={person.isMe ? '' : undefined}>
-            <span className="sk-presence__dot" aria-hidden="true" />
+            <span className="sk-presence__badge" aria-hidden="true">
+              <Avatar userId={person.id} name={person.name} image={person.image} />
+              <span className="sk-presence__dot" />
+            </span>
             {person.name}
             {person.isMe ? <span className="sk-presence__me"> (you)</span> : null}
           </li>
@@ -55,9 +62,14 @@ export interface PresenceListProps {
 export function PresenceList({ roomId, label, className }: PresenceListProps) {
   const chat = useChat();
   const peers = usePresence(roomId);
+  const user = useContext(ChatUsersContext);
   const people = useMemo(
-    () => peers.map((p) => ({ id: p.userId, name: p.userId, isMe: p.userId === chat.userId })),
-    [peers, chat.userId],
+    () =>
+      peers.map((p) => {
+        const profile = user(p.userId);
+        return { id: p.userId, name: profile?.name ?? p.userId, image: profile?.image, isMe: p.userId === chat.userId };
+      }),
+    [peers, chat.userId, user],
   );
   return <PresenceListView people={people} label={label} className={className} />;
 }

@@ -6,9 +6,17 @@
 export { ChatRoom, type ChatRoomProps } from './ChatRoom';
 export { MessageList, MessageListView, type MessageListProps, type MessageListViewProps } from './MessageList';
 export { Message, type MessageData, type MessageProps } from './Message';
+export { MessageActions, type MessageActionsProps } from './MessageActions';
+export { QUICK_REACTIONS, copyText, type MessageActionHandlers, type ReactionPickerProps } from './message-actions';
+export { Menu, MenuContent, MenuItem, MenuTrigger, type MenuContentProps, type MenuItemProps, type MenuProps, type MenuTriggerProps } from './Menu';
+export { Avatar, type AvatarProps } from './Avatar';
+export { AVATAR_COLORS, avatarColor, initials } from './avatar-color';
+export { ChatUsersContext, useChatUser, type ChatUser, type GetChatUser } from './users';
+export { ListState, MessageSkeleton, HistoryError, type ListStateProps, type ListStateSlots } from './ListStates';
+export { PresenceDrawer, type PresenceDrawerProps } from './PresenceDrawer';
 export { MessageText, type MessageTextProps } from './MessageText';
 export { Reactions, type ReactionsProps } from './Reactions';
-export { Composer, ComposerView, composerBlock, type ComposerProps, type ComposerViewProps } from './Composer';
+export { Composer, ComposerView, composerBlock, lastOwnMessage, type ComposerProps, type ComposerViewProps } from './Composer';
 export { RoomList, RoomListView, type RoomListItem, type RoomListProps, type RoomListViewProps } from './RoomList';
 export { PresenceList, PresenceListView, type PresencePerson, type PresenceListProps, type PresenceListViewProps } from './PresenceList';
 export { TypingIndicator, TypingIndicatorView, describeTyping, type TypingIndicatorProps, type TypingIndicatorViewProps } from './TypingIndicator';

@@ -144,4 +144,48 @@ describe('ChatRoom on a memory broker', () => {
     await waitFor(() => expect(screen.getByRole('region', { name: /Online/ })).toHaveTextContent('ana'));
     expect(await axeViolations(container)).toEqual([]);
   });
+
+  it('Arrow Up in the empty composer edits my last message; the peer sees the edit, then my delete', async () => {
+    const user = userEvent.setup();
+    const release = boChat.openRoom('general');
+    renderRoom();
+    const box = await screen.findByRole('textbox', { name: 'Message #general' });
+    await user.type(box, 'first{Enter}');
+    await user.type(box, 'second{Enter}');
+    await waitFor(() => expect(messageNode('second')).toHaveAttribute('data-state', 'sent'));
+    await user.keyboard('{ArrowUp}');
+    expect(box).toHaveValue('second');
+    await user.clear(box);
+    await user.type(box, 'second, edited{Enter}');
+    expect(box).toHaveValue('');
+    const text = (id: string) => boChat.store.getState().timelines.general?.messages.find((m) => m.text.startsWith(id));
+    await waitFor(() => expect(text('second, edited')?.editedAt).toBeDefined());
+    await waitFor(() => expect(messageNode('second, edited')).toBeInTheDocument());
+
+    await user.click(within(messageNode('first')).getByRole('button', { name: 'More actions' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Delete' }));
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(boChat.store.getState().timelines.general?.messages[0].deleted).toBe(true));
+    release();
+  });
+
+  it('opens who is online as a modal drawer from the header: focus inside and trapped, Escape closes', async () => {
+    const user = userEvent.setup();
+    renderRoom();
+    const button = await screen.findByRole('button', { name: /Online/ });
+    await waitFor(() => expect(button).toHaveTextContent('1'));
+    await user.click(button);
+    const dialog = screen.getByRole('dialog', { name: 'People in this room' });
+    expect(dialog).toHaveAttribute('aria-modal', 'true');
+    const close = within(dialog).getByRole('button', { name: 'Close' });
+    expect(close).toHaveFocus();
+    expect(within(dialog).getByText('ana')).toBeInTheDocument();
+    await user.tab();
+    expect(close).toHaveFocus(); // the only control: Tab stays in the drawer
+    await user.tab({ shift: true });
+    expect(close).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(button).toHaveFocus();
+  });
 });

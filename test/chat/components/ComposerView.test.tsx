@@ -129,4 +129,41 @@ describe('ComposerView', () => {
     rerender(<ComposerView onSend={() => {}} disabledReason="Signed out" />);
     expect(await axeViolations(container)).toEqual([]);
   });
+
+  it('Arrow Up in the empty composer asks to edit the last message; not with text in it, nor while an IME composes', async () => {
+    const user = userEvent.setup();
+    const onEditLast = vi.fn();
+    render(<ComposerView onSend={() => {}} onEditLast={onEditLast} label="Message" />);
+    const box = screen.getByRole('textbox');
+    await user.click(box);
+    await user.keyboard('{ArrowUp}');
+    expect(onEditLast).toHaveBeenCalledTimes(1);
+    fireEvent.keyDown(box, { key: 'ArrowUp', keyCode: 229 });
+    expect(onEditLast).toHaveBeenCalledTimes(1);
+    await user.keyboard('draft{ArrowUp}');
+    expect(onEditLast).toHaveBeenCalledTimes(1);
+  });
+
+  it('in edit mode says so, saves with Enter, and Escape or Cancel leave it; an IME Escape is the IME\'s', async () => {
+    const user = userEvent.setup();
+    const onSend = vi.fn();
+    const onCancel = vi.fn();
+    const { container } = render(<ComposerView onSend={onSend} onCancel={onCancel} editing value="old text" label="Message" />);
+    const box = screen.getByRole('textbox');
+    expect(box).toHaveAccessibleDescription('Editing · Enter to save · Escape to cancel');
+    expect(screen.getByRole('button', { name: 'Save' })).toBeInTheDocument();
+    expect(container.querySelector('form')).toHaveAttribute('data-state', 'editing');
+    fireEvent.compositionStart(box);
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(onCancel).not.toHaveBeenCalled();
+    fireEvent.compositionEnd(box);
+    await user.click(box);
+    await user.keyboard('{Enter}');
+    expect(onSend).toHaveBeenCalledWith('old text');
+    await user.keyboard('{Escape}');
+    expect(onCancel).toHaveBeenCalledTimes(1);
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(onCancel).toHaveBeenCalledTimes(2);
+    expect(await axeViolations(container)).toEqual([]);
+  });
 });

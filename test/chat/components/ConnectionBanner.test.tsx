@@ -32,7 +32,11 @@ describe('ConnectionBannerView', () => {
 
   it('with the kit stylesheet, the hidden banner stays in the accessibility tree (a live region must be, to announce its first change)', () => {
     const style = document.createElement('style');
-    style.textContent = readFileSync(join(process.cwd(), 'src/chat/styles.css'), 'utf8');
+    // The kit stylesheet as it ships: its parts in the order styles.css imports them.
+    const entry = readFileSync(join(process.cwd(), 'src/chat/styles.css'), 'utf8');
+    const parts = [...entry.matchAll(/^@import '\.\/(styles\/[\w-]+\.css)';$/gm)].map((m) => m[1]);
+    expect(parts.length).toBeGreaterThan(1);
+    style.textContent = parts.map((part) => readFileSync(join(process.cwd(), 'src/chat', part), 'utf8')).join('\n');
     document.head.append(style);
     try {
       const { rerender } = render(<ConnectionBannerView state={base} />);

@@ -45,6 +45,8 @@ describe('Message', () => {
     expect(screen.getByText("Couldn't send")).toBeInTheDocument();
     expect(screen.queryByText(/timeout/)).toBeNull(); // the detail is for logs, not for the user
     await user.tab();
+    expect(screen.getByRole('article')).toHaveFocus(); // the row itself comes first
+    await user.tab();
     expect(screen.getByRole('button', { name: 'Retry' })).toHaveFocus();
     await user.keyboard('{Enter}');
     expect(onRetry).toHaveBeenCalledExactlyOnceWith('m1');

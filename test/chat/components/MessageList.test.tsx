@@ -1,20 +1,14 @@
 // @vitest-environment jsdom
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { ReactNode } from 'react';
-import { ChatLocaleProvider } from '../../../src/chat/components/locale';
 import type { MessageData } from '../../../src/chat/components/Message';
 import { MessageListView } from '../../../src/chat/components/MessageList';
 import { axeViolations } from './axe';
+import { wrapper } from './list-fixtures';
 
 // jsdom lays nothing out: the log renders the newest rows that fit its assumed
 // viewport at estimated heights. Scrolling and anchoring are tested in Chromium
 // (test/browser/storybook.test.ts, "MessageList scrolling") and in log-layout.test.ts and virtual-log.test.ts.
-const wrapper = ({ children }: { children: ReactNode }) => (
-  <ChatLocaleProvider locale="en-US" timeZone="UTC">
-    {children}
-  </ChatLocaleProvider>
-);
 
 const t0 = Date.UTC(2026, 10, 22, 23, 50);
 const msg = (id: string, authorId: string, createdAt: number, extra: Partial<MessageData> = {}): MessageData => ({
