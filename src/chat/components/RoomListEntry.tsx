@@ -44,7 +44,7 @@ export function RoomListEntry({ room, current, tabStop, direct, onSelect }: Room
           <span className="sk-rooms__mentions">
             <span aria-hidden="true">@</span>
             {format.count(mentions)}
-            <span className="sk-visually-hidden"> {mentions === 1 ? 'mention' : 'mentions'}</span>
+            <span className="sk-visually-hidden">{mentions === 1 ? ' mention' : ' mentions'}</span>
           </span>
         ) : null}
         {room.unread > 0 ? (

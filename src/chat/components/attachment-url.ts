@@ -12,7 +12,8 @@ export function safeAttachmentUrl(url: string, base: string | undefined = global
   }
   if (parsed.protocol === 'https:') return parsed.href;
   const here = base ? safeOrigin(base) : null;
-  return here !== null && parsed.origin === here ? parsed.href : null;
+  // `blob:` URLs carry their creator's origin, but a blob from the wire means nothing here.
+  return here !== null && parsed.protocol === 'http:' && parsed.origin === here ? parsed.href : null;
 }
 
 function safeOrigin(base: string): string | null {
