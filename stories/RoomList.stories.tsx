@@ -65,3 +65,22 @@ export const LongNames: Story = {
 export const RightToLeft: Story = { globals: { dir: 'rtl' } };
 
 export const Dark: Story = { globals: { theme: 'dark' } };
+
+/** Direct messages under their own heading (named by the other members), with unread and mention badges. */
+export const DirectMessages: Story = {
+  args: {
+    rooms: [ROOMS[0]!, { ...ROOMS[1]!, mentions: 1 }],
+    directMessages: [
+      { id: 'dm.ana.you', name: 'Ana Lima', unread: 2, mentions: 0 },
+      { id: 'dm.bo.dalia.you', name: 'Bo Chen, Dalia Haddad', unread: 0 },
+    ],
+  },
+  play: async ({ canvasElement, args }) => {
+    const canvas = within(canvasElement);
+    const dms = canvas.getByRole('list', { name: 'Direct messages' });
+    await expect(within(dms).getAllByRole('button')).toHaveLength(2);
+    await expect(canvas.getByRole('button', { name: /release.*1.*mention/ })).toHaveAttribute('data-mentioned');
+    await userEvent.click(within(dms).getByRole('button', { name: /Ana Lima/ }));
+    await expect(args.onSelect).toHaveBeenCalledWith('dm.ana.you');
+  },
+};

@@ -1,7 +1,10 @@
-import { Composer, MessageList, PresenceDrawer, TypingIndicator, useRoom } from 'stompkit/chat';
+import { useContext } from 'react';
+import { ChatUsersContext, Composer, MessageList, PresenceDrawer, TypingIndicator, directMessageMembers, directMessageName, useChat, useRoom } from 'stompkit/chat';
 
 export interface ConversationProps {
   roomId: string;
+  onOpenThread(messageId: string): void;
+  onStartDirectMessage(roomId: string): void;
 }
 
 /**
@@ -11,23 +14,28 @@ export interface ConversationProps {
  * offline a message waits in the outbox and shows as pending). Where the
  * people column does not fit, the header opens it as a drawer.
  */
-export function Conversation({ roomId }: ConversationProps) {
+export function Conversation({ roomId, onOpenThread, onStartDirectMessage }: ConversationProps) {
   const { room } = useRoom(roomId);
-  const name = room?.name ?? roomId;
+  const chat = useChat();
+  const users = useContext(ChatUsersContext);
+  // A direct message is named by its other members, without a "#".
+  const direct = directMessageMembers(roomId) !== null;
+  const name = direct ? directMessageName(roomId, chat.userId, users) : (room?.name ?? roomId);
+  const title = direct ? name : `#${name}`;
   return (
     <main className="conversation" aria-labelledby="conversation-title">
       <header className="conversation__header">
         <h1 className="conversation__title" id="conversation-title">
-          # {name}
+          {direct ? name : `# ${name}`}
         </h1>
         {room?.topic ? <p className="conversation__topic">{room.topic}</p> : null}
-        <PresenceDrawer roomId={roomId} className="conversation__people" />
+        <PresenceDrawer roomId={roomId} className="conversation__people" onStartDirectMessage={onStartDirectMessage} />
       </header>
       <div className="conversation__body">
-        <MessageList roomId={roomId} label={`Messages in #${name}`} />
+        <MessageList roomId={roomId} label={`Messages in ${title}`} onOpenThread={onOpenThread} />
       </div>
       <TypingIndicator roomId={roomId} className="conversation__typing" />
-      <Composer roomId={roomId} label={`Message #${name}`} className="conversation__composer" />
+      <Composer roomId={roomId} label={`Message ${title}`} className="conversation__composer" />
     </main>
   );
 }

@@ -1,12 +1,14 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useConnectionState } from 'stompkit';
-import { ChatProvider, useChat, useRooms } from 'stompkit/chat';
+import { ChatProvider, ThreadPanel, createBrokerUpload, useChat, useRooms } from 'stompkit/chat';
 import { Conversation } from './Conversation';
 import { People } from './People';
 import { Sidebar } from './Sidebar';
 
 export interface WorkspaceProps {
   user: string;
+  /** Set with the bundled dev broker: attachments go to its `/uploads` as this user. */
+  passcode?: string;
   drawerOpen: boolean;
   onCloseDrawer(): void;
 }
@@ -16,8 +18,10 @@ export const DEFAULT_ROOM = { id: 'general', name: 'general', topic: 'Say hello 
 
 /** The chat client for this person, then rooms, the open conversation and who is here. */
 export function Workspace(props: WorkspaceProps) {
+  const { user, passcode } = props;
+  const uploadFile = useMemo(() => (passcode === undefined ? undefined : createBrokerUpload({ login: user, passcode })), [user, passcode]);
   return (
-    <ChatProvider userId={props.user} fallback={<div className="workspace" />} onError={(e) => console.warn('[chat]', e)}>
+    <ChatProvider userId={props.user} uploadFile={uploadFile} fallback={<div className="workspace" />} onError={(e) => console.warn('[chat]', e)}>
       <Rooms {...props} />
     </ChatProvider>
   );
@@ -28,6 +32,10 @@ function Rooms({ drawerOpen, onCloseDrawer }: WorkspaceProps) {
   const rooms = useRooms();
   const connected = useConnectionState((s) => s.status === 'connected');
   const [current, setCurrent] = useState(DEFAULT_ROOM.id);
+  // The open thread, in the people column's place; it belongs to its room.
+  const [thread, setThread] = useState<{ roomId: string; parentId: string } | null>(null);
+  const openThread = useCallback((parentId: string) => setThread({ roomId: current, parentId }), [current]);
+  const parentId = thread?.roomId === current ? thread.parentId : null;
   const hasDefault = rooms.some((r) => r.id === DEFAULT_ROOM.id);
 
   // An empty broker gets its first room. The directory replay usually lands
@@ -51,10 +59,14 @@ function Rooms({ drawerOpen, onCloseDrawer }: WorkspaceProps) {
   };
 
   return (
-    <div className="workspace" data-panel={drawerOpen ? 'rooms' : undefined}>
+    <div className="workspace" data-panel={drawerOpen ? 'rooms' : undefined} data-thread={parentId ? '' : undefined}>
       <Sidebar empty={rooms.length === 0} currentRoomId={current} onSelect={open} onCreate={create} />
-      <Conversation key={current} roomId={current} />
-      <People roomId={current} />
+      <Conversation key={current} roomId={current} onOpenThread={openThread} onStartDirectMessage={open} />
+      {parentId ? (
+        <ThreadPanel key={parentId} className="thread" roomId={current} parentId={parentId} onClose={() => setThread(null)} />
+      ) : (
+        <People roomId={current} onStartDirectMessage={open} />
+      )}
     </div>
   );
 }

@@ -9,8 +9,10 @@ import { createContext, useEffect, useMemo, useState, type ReactNode } from 'rea
 import { useStompSession } from '../react/index';
 import { createChatClient } from './client';
 import type { ChatClient, ChatClientOptions } from './client-types';
+import { ChatUploadContext } from './components/upload-context';
 import { ChatUsersContext, type ChatUser, type GetChatUser } from './components/users';
 import { createChatStore, type ChatStore } from './store';
+import type { UploadFile } from './upload';
 
 export const ChatContext = createContext<ChatClient | null>(null);
 
@@ -23,6 +25,12 @@ export interface ChatProviderProps extends Omit<ChatClientOptions, 'onError'> {
   users?: Readonly<Record<string, ChatUser>>;
   /** Looks a profile up (read at render, so an inline arrow is fine); wins over `users`. */
   getUser?: GetChatUser;
+  /**
+   * Stores a file attached in a composer and resolves with its URL (the app's
+   * storage, e.g. a presigned upload; `createBrokerUpload()` for the dev
+   * broker). Without it composers offer no attachments.
+   */
+  uploadFile?: UploadFile;
   /** Rendered until the client exists (the first effect). Default nothing. */
   fallback?: ReactNode;
   children?: ReactNode;
@@ -40,7 +48,7 @@ export interface ChatProviderProps extends Omit<ChatClientOptions, 'onError'> {
  *   </ChatProvider>
  * </StompProvider>
  */
-export function ChatProvider({ children, fallback = null, store: givenStore, onError, users, getUser, ...options }: ChatProviderProps): ReactNode {
+export function ChatProvider({ children, fallback = null, store: givenStore, onError, users, getUser, uploadFile, ...options }: ChatProviderProps): ReactNode {
   const session = useStompSession();
   const { userId, pageSize, presenceInterval, presenceTtl, typingThrottle, typingTtl, maxClosedRoomMessages } = options;
   const errorRef = useLatest(onError);
@@ -72,7 +80,9 @@ export function ChatProvider({ children, fallback = null, store: givenStore, onE
   if (!client) return fallback;
   return (
     <ChatContext.Provider value={client}>
-      <ChatUsersContext.Provider value={lookup}>{children}</ChatUsersContext.Provider>
+      <ChatUsersContext.Provider value={lookup}>
+        <ChatUploadContext.Provider value={uploadFile}>{children}</ChatUploadContext.Provider>
+      </ChatUsersContext.Provider>
     </ChatContext.Provider>
   );
 }

@@ -1,12 +1,17 @@
 'use client';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { SessionState } from '../../core/types';
 import { useConnectionState } from '../../react/index';
 import type { ChatClient } from '../client-types';
 import { useChat } from '../hooks';
 import type { ChatMessage } from '../state';
+import type { UploadFile } from '../upload';
 import { ComposerView } from './ComposerView';
+import { useUploadFile } from './upload-context';
+import { UploadTray } from './UploadTray';
+import { useMentionCandidates } from './use-mention-candidates';
 import { useOnline } from './use-online';
+import { useUploads } from './use-uploads';
 
 export { ComposerView, type ComposerViewProps } from './ComposerView';
 
@@ -35,8 +40,12 @@ const lastText = (chat: ChatClient, roomId: string, id: string) =>
 
 export interface ComposerProps {
   roomId: string;
-  /** Accessible name and placeholder; default "Message #<roomId>". */
+  /** Accessible name and placeholder; default "Message #<roomId>" ("Reply in thread" with `parentId`). */
   label?: string;
+  /** Reply in this message's thread; an "Also send to room" checkbox is offered. */
+  parentId?: string;
+  /** Stores attached files; default the `ChatProvider`'s. None: no attachments. */
+  uploadFile?: UploadFile;
   className?: string;
 }
 
@@ -49,7 +58,7 @@ export interface ComposerProps {
  * the empty composer edits the user's last message (Enter saves, Escape
  * cancels).
  */
-export function Composer({ roomId, label, className }: ComposerProps) {
+export function Composer({ roomId, label, parentId, uploadFile, className }: ComposerProps) {
   const chat = useChat();
   // Selected as primitives: an outbox count changing on every send re-renders nothing here.
   const blocked = useConnectionState((s) => composerBlock(s, chat.userId));
@@ -60,16 +69,22 @@ export function Composer({ roomId, label, className }: ComposerProps) {
   const [editing, setEditing] = useState<{ roomId: string; id: string; text: string } | null>(null);
   const offline = !blocked && (!connected || !online);
   const edit = editing?.roomId === roomId ? editing : null;
+  const upload = useUploadFile(uploadFile);
+  const uploads = useUploads(upload);
+  const candidates = useMentionCandidates(roomId, chat.userId);
+  const [alsoInRoom, setAlsoInRoom] = useState(false);
+  const alsoId = useId();
+  const draftKey = parentId ? `${roomId}/${parentId}` : roomId;
 
   return (
     <ComposerView
       className={className}
-      label={label ?? `Message #${roomId}`}
-      value={edit ? edit.text : (drafts[roomId] ?? '')}
-      onValueChange={(value) => (edit ? setEditing({ ...edit, text: value }) : setDrafts((d) => ({ ...d, [roomId]: value })))}
+      label={label ?? (parentId ? 'Reply in thread' : `Message #${roomId}`)}
+      value={edit ? edit.text : (drafts[draftKey] ?? '')}
+      onValueChange={(value) => (edit ? setEditing({ ...edit, text: value }) : setDrafts((d) => ({ ...d, [draftKey]: value })))}
       editing={edit !== null}
       onCancel={() => setEditing(null)}
-      onEditLast={() => {
+      onEditLast={parentId ? undefined : () => {
         const last = lastOwnMessage(chat.store.getState().timelines[roomId]?.messages);
         if (last) setEditing({ roomId, id: last.id, text: last.text });
       }}
@@ -81,11 +96,25 @@ export function Composer({ roomId, label, className }: ComposerProps) {
           return;
         }
         chat.stopTyping(roomId);
-        chat.sendMessage(roomId, text).catch(() => undefined);
+        const thread = parentId ? { parentId, alsoInRoom } : {};
+        const files = uploads.attachments.length ? { attachments: [...uploads.attachments] } : {};
+        chat.sendMessage(roomId, text, { ...thread, ...files }).catch(() => undefined);
+        uploads.clear();
       }}
       onTyping={edit ? undefined : () => chat.typing(roomId)}
+      mentionCandidates={candidates}
+      onFiles={upload && !edit ? uploads.add : undefined}
+      hasAttachments={uploads.attachments.length > 0}
+      busy={uploads.uploading}
+      uploads={<UploadTray items={uploads.items} onRemove={uploads.remove} onRetry={uploads.retry} />}
       disabledReason={blocked}
       notice={offline ? 'Offline — messages will be sent when you reconnect' : null}
-    />
+    >
+      {parentId ? (
+        <label className="sk-composer__also" htmlFor={alsoId}>
+          <input id={alsoId} type="checkbox" checked={alsoInRoom} onChange={(e) => setAlsoInRoom(e.target.checked)} /> Also send to room
+        </label>
+      ) : null}
+    </ComposerView>
   );
 }

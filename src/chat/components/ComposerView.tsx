@@ -1,58 +1,32 @@
 'use client';
-import { useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { AttachButton, useFileDrop } from './AttachButton';
+import { MentionList } from './MentionList';
+import { useAutogrow } from './use-autogrow';
+import { useMentionCombobox } from './use-mention-combobox';
+import type { ComposerViewProps } from './composer-props';
 
-export interface ComposerViewProps {
-  /** Controlled text; leave undefined to let the composer hold it. */
-  value?: string;
-  onValueChange?: (value: string) => void;
-  /** Called with the trimmed text when the user sends (Enter or the button). */
-  onSend(text: string): void;
-  /** Called when the user types, at most once per `typingInterval`. */
-  onTyping?: () => void;
-  /** ms between two `onTyping` calls. Default 3000. */
-  typingInterval?: number;
-  /** Why sending is impossible now (e.g. signed out); the composer is then disabled and says why. */
-  disabledReason?: string | null;
-  /** A note that does not block sending, e.g. "Offline — messages will be sent when you reconnect". */
-  notice?: string | null;
-  /** Accessible name of the text box, e.g. "Message #general". */
-  label?: string;
-  placeholder?: string;
-  /** Edit mode: the button says Save, Escape calls `onCancel`, a note says how to leave. */
-  editing?: boolean;
-  /** Leave edit mode without saving (Escape, Cancel). */
-  onCancel?: () => void;
-  /** Arrow Up in the empty composer: edit the last own message (see `Composer`). */
-  onEditLast?: () => void;
-  /** Focus the text box when it mounts (the inline editor). */
-  autoFocus?: boolean;
-  className?: string;
-}
+export type { ComposerViewProps } from './composer-props';
 
 /**
  * Presentational composer. Enter sends and Shift+Enter inserts a newline,
  * except while an input method is composing (CJK, dictation): then Enter
  * belongs to the IME. When disabled the textarea stays focusable
  * (`aria-disabled` + read-only) so the reason, linked by
- * `aria-describedby`, is still announced.
+ * `aria-describedby`, is still announced. `@` opens a listbox of
+ * `mentionCandidates`; with `onFiles`, files come by the Attach button, by
+ * drag-and-drop and by paste.
  */
 export function ComposerView(props: ComposerViewProps) {
   const { onSend, onTyping, typingInterval = 3000, disabledReason, notice, label = 'Message', placeholder, className } = props;
-  const { editing, onCancel, onEditLast, autoFocus } = props;
+  const { editing, onCancel, onEditLast, autoFocus, mentionCandidates, onFiles, hasAttachments, busy, uploads, children } = props;
   const [own, setOwn] = useState('');
   const value = props.value ?? own;
   const composing = useRef(false);
   const lastTyping = useRef(0);
   const noteId = useId();
   const box = useRef<HTMLTextAreaElement>(null);
-  // Grows with its text up to the stylesheet's max-block-size, then scrolls: CSS `field-sizing`
-  // where the browser has it, else measured here (Safari, Firefox).
-  useLayoutEffect(() => {
-    const el = box.current;
-    if (!el || globalThis.CSS?.supports?.('field-sizing', 'content')) return;
-    el.style.blockSize = 'auto';
-    if (el.scrollHeight > 0) el.style.blockSize = `${el.scrollHeight + el.offsetHeight - el.clientHeight}px`;
-  }, [value]);
+  useAutogrow(box, value);
   const disabled = Boolean(disabledReason);
   const note = disabledReason || (editing ? 'Editing · Enter to save · Escape to cancel' : notice) || null;
 
@@ -60,10 +34,13 @@ export function ComposerView(props: ComposerViewProps) {
     if (props.value === undefined) setOwn(next);
     props.onValueChange?.(next);
   };
+  const mention = useMentionCombobox(value, setValue, mentionCandidates, box);
+  const drop = useFileDrop(disabled ? undefined : onFiles);
+  const ready = !busy && (value.trim() !== '' || Boolean(hasAttachments));
 
   const send = () => {
     const text = value.trim();
-    if (disabled || !text) return;
+    if (disabled || !ready) return;
     onSend(text);
     setValue('');
     // The send ended the typing (the client sent typing.stop): the next keystroke starts it again.
@@ -73,6 +50,7 @@ export function ComposerView(props: ComposerViewProps) {
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     // Keys an input method is using are its own; keyCode 229: Safari reports the IME's Enter after compositionend.
     if (composing.current || event.nativeEvent.isComposing || event.keyCode === 229) return;
+    if (mention.onKeyDown(event)) return;
     if (event.key === 'Escape' && editing && onCancel) {
       event.preventDefault();
       event.stopPropagation();
@@ -86,8 +64,10 @@ export function ComposerView(props: ComposerViewProps) {
     }
   };
 
-  const onChange = (next: string) => {
+  const onChange = (el: HTMLTextAreaElement) => {
+    const next = el.value;
     setValue(next);
+    mention.track(el);
     const now = Date.now();
     if (onTyping && next.trim() && now - lastTyping.current >= typingInterval) {
       lastTyping.current = now;
@@ -104,8 +84,16 @@ export function ComposerView(props: ComposerViewProps) {
     <form
       className={['sk-composer', className].filter(Boolean).join(' ')}
       data-state={disabled ? 'disabled' : editing ? 'editing' : notice ? 'notice' : 'ready'}
+      data-dragging={drop.dragging ? '' : undefined}
+      data-attach={onFiles ? '' : undefined}
       onSubmit={onSubmit}
+      {...drop.handlers}
     >
+      {uploads}
+      {mention.open ? (
+        <MentionList id={mention.listId} options={mention.options} active={mention.index} optionId={mention.optionId} onPick={mention.pick} onHover={mention.setActive} />
+      ) : null}
+      {onFiles ? <AttachButton onFiles={onFiles} disabled={disabled} /> : null}
       <textarea
         ref={box}
         className="sk-composer__input"
@@ -120,19 +108,22 @@ export function ComposerView(props: ComposerViewProps) {
         readOnly={disabled}
         aria-disabled={disabled || undefined}
         aria-describedby={note ? noteId : undefined}
-        onChange={(e) => onChange(e.target.value)}
+        {...mention.inputProps}
+        onChange={(e) => onChange(e.target)}
+        onSelect={(e) => mention.track(e.currentTarget)}
         onKeyDown={onKeyDown}
         onCompositionStart={() => (composing.current = true)}
         onCompositionEnd={() => (composing.current = false)}
       />
-      <button type="submit" className="sk-button sk-composer__send" aria-disabled={disabled || !value.trim() || undefined}>
-        {editing ? 'Save' : 'Send'}
+      <button type="submit" className="sk-button sk-composer__send" aria-disabled={disabled || !ready || undefined}>
+        {editing ? 'Save' : busy ? 'Uploading…' : 'Send'}
       </button>
       {editing && onCancel ? (
         <button type="button" className="sk-button sk-button--quiet sk-composer__cancel" onClick={onCancel}>
           Cancel
         </button>
       ) : null}
+      {children}
       {note ? (
         <p id={noteId} className="sk-composer__note">
           {note}

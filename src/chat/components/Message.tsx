@@ -1,5 +1,8 @@
 'use client';
 import { useRef, type ReactNode } from 'react';
+import type { Attachment } from '../protocol';
+import type { ThreadSummary as ThreadSummaryData } from '../state';
+import { Attachments } from './Attachments';
 import { Avatar } from './Avatar';
 import { useChatFormat } from './locale';
 import { MessageActions } from './MessageActions';
@@ -8,6 +11,7 @@ import { MessageEditor } from './MessageEditor';
 import { MessageStatus } from './MessageStatus';
 import { MessageText } from './MessageText';
 import { Reactions, type ReactionSummary } from './Reactions';
+import { ThreadSummary } from './ThreadSummary';
 import { useChatUser } from './users';
 
 /** What a message row needs; the wired list maps store messages to this. */
@@ -26,6 +30,15 @@ export interface MessageData {
   editedAt?: number;
   deleted?: boolean;
   reactions?: readonly ReactionSummary[];
+  /** A thread reply: the id of the thread's first message. */
+  parentId?: string;
+  /** A thread's first message: its replies so far (shown as a button opening the thread). */
+  thread?: ThreadSummaryData;
+  /** Logins mentioned; highlighted in the text. */
+  mentions?: readonly string[];
+  /** The current user is mentioned (`data-mentioned` on the row). */
+  mentionsMe?: boolean;
+  attachments?: readonly Attachment[];
 }
 
 export interface MessageProps {
@@ -34,6 +47,8 @@ export interface MessageProps {
   mine?: boolean;
   /** Continues the previous message's group: same author, close in time; no avatar or header, the time shows on hover and focus. */
   grouped?: boolean;
+  /** The current user: a mention of them is marked in the text. */
+  currentUserId?: string;
   /** There is no connection now: a pending send says "Waiting for connection" instead of "Sending…". */
   offline?: boolean;
   onRetry?: (id: string) => void;
@@ -56,7 +71,7 @@ export interface MessageProps {
  * `pending` | `sent` | `failed` | `deleted`.
  */
 export function Message(props: MessageProps) {
-  const { message, mine = false, grouped, offline, onRetry, onDiscard, onToggleReaction, actions, editing, className, children } = props;
+  const { message, mine = false, grouped, currentUserId, offline, onRetry, onDiscard, onToggleReaction, actions, editing, className, children } = props;
   const format = useChatFormat();
   const user = useChatUser(message.authorId);
   const row = useRef<HTMLElement>(null);
@@ -80,6 +95,7 @@ export function Message(props: MessageProps) {
       data-grouped={grouped ? '' : undefined}
       data-mine={mine ? '' : undefined}
       data-editing={editing ? '' : undefined}
+      data-mentioned={message.mentionsMe ? '' : undefined}
       aria-label={`${author}${mine ? ' (you)' : ''}`}
     >
       <div className="sk-message__gutter">{grouped ? time : <Avatar userId={message.authorId} name={author} image={user?.image} />}</div>
@@ -94,7 +110,14 @@ export function Message(props: MessageProps) {
         ) : message.deleted ? (
           <p className="sk-message__text sk-message__text--deleted">This message was deleted</p>
         ) : (
-          <MessageText text={message.text}>{grouped ? edited : null}</MessageText>
+          <>
+            {message.text ? (
+              <MessageText text={message.text} mentions={message.mentions} currentUserId={currentUserId}>
+                {grouped ? edited : null}
+              </MessageText>
+            ) : null}
+            {message.attachments?.length ? <Attachments attachments={message.attachments} /> : null}
+          </>
         )}
         <MessageStatus message={message} offline={offline} onRetry={onRetry} onDiscard={onDiscard} />
         {!message.deleted && message.reactions ? (
@@ -103,10 +126,13 @@ export function Message(props: MessageProps) {
             onToggle={onToggleReaction ? (emoji, m) => onToggleReaction(message.id, emoji, m) : undefined}
           />
         ) : null}
+        {message.thread && !message.deleted && actions?.onOpenThread ? (
+          <ThreadSummary summary={message.thread} onOpen={() => actions.onOpenThread?.(message.id)} />
+        ) : null}
         {children}
       </div>
       {actions && !editing && !message.deleted && message.status === 'sent' ? (
-        <MessageActions messageId={message.id} text={message.text} mine={mine} handlers={actions} row={row} />
+        <MessageActions messageId={message.id} text={message.text} mine={mine} reply={message.parentId !== undefined} handlers={actions} row={row} />
       ) : null}
     </article>
   );

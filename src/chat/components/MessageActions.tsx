@@ -10,6 +10,8 @@ export interface MessageActionsProps {
   text: string;
   /** Own message: Edit and Delete are offered. */
   mine: boolean;
+  /** A thread reply: no "Reply in thread" (threads do not nest). */
+  reply?: boolean;
   handlers: MessageActionHandlers;
   /** The row: a long-press on it opens the menu as a bottom sheet; E and Delete on it edit and delete. */
   row: RefObject<HTMLElement | null>;
@@ -19,11 +21,11 @@ type Open = 'react' | 'more' | null;
 
 /**
  * The toolbar shown on a message on hover or focus: React (the quick
- * reactions, and the app's picker if any) and More (Edit, Copy text,
- * Delete). On touch, a long-press opens More as a bottom sheet.
+ * reactions, and the app's picker if any) and More (Reply in thread, Edit,
+ * Copy text, Delete). On touch, a long-press opens More as a bottom sheet.
  */
-export function MessageActions({ messageId, text, mine, handlers, row }: MessageActionsProps) {
-  const { onReact, onEditStart, onDelete, onCopy = copyText, renderReactionPicker, quickReactions = QUICK_REACTIONS } = handlers;
+export function MessageActions({ messageId, text, mine, reply, handlers, row }: MessageActionsProps) {
+  const { onReact, onEditStart, onDelete, onOpenThread, onCopy = copyText, renderReactionPicker, quickReactions = QUICK_REACTIONS } = handlers;
   const [open, setOpen] = useState<Open>(null);
   const [sheet, setSheet] = useState(false);
   const [picker, setPicker] = useState(false);
@@ -90,6 +92,7 @@ export function MessageActions({ messageId, text, mine, handlers, row }: Message
             </svg>
           </MenuTrigger>
           <MenuContent className={sheet ? 'sk-menu sk-menu--sheet' : 'sk-menu'}>
+            {onOpenThread && !reply ? <MenuItem onSelect={() => onOpenThread(messageId)}>Reply in thread</MenuItem> : null}
             {canEdit ? (
               <MenuItem shortcut="E" onSelect={() => onEditStart(messageId)}>
                 Edit

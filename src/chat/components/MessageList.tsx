@@ -21,6 +21,8 @@ export interface MessageListProps extends ListStateSlots {
   quickReactions?: readonly string[];
   /** The app's own emoji picker, offered after the quick reactions. */
   renderReactionPicker?: MessageActionHandlers['renderReactionPicker'];
+  /** Open a message's thread ("Reply in thread", the reply count); without it threads are not offered. */
+  onOpenThread?: (messageId: string) => void;
   className?: string;
 }
 
@@ -36,7 +38,7 @@ export function MessageList(props: MessageListProps) {
 }
 
 function RoomMessageList(props: MessageListProps) {
-  const { roomId, label, quickReactions, renderReactionPicker } = props;
+  const { roomId, label, quickReactions, renderReactionPicker, onOpenThread } = props;
   const chat = useChat();
   const room = useRoom(roomId);
   const messages = useMessages(roomId);
@@ -63,10 +65,11 @@ function RoomMessageList(props: MessageListProps) {
       onEditSave: (id, text) => void actions.edit(id, text).catch(ignore),
       onDelete: (id) => void actions.remove(id).catch(ignore),
       onCopy: copyText,
+      onOpenThread,
       quickReactions,
       renderReactionPicker,
     }),
-    [on, actions, quickReactions, renderReactionPicker],
+    [on, actions, quickReactions, renderReactionPicker, onOpenThread],
   );
   return (
     <MessageListView

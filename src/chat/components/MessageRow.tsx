@@ -39,6 +39,7 @@ export function MessageRow({ item, context, editing }: { item: ListItem; context
       grouped={item.grouped}
       offline={context.offline}
       mine={item.message.authorId === context.currentUserId}
+      currentUserId={context.currentUserId}
       onRetry={context.onRetry}
       onDiscard={context.onDiscard}
       onToggleReaction={context.onToggleReaction}

@@ -1,20 +1,26 @@
 'use client';
 import { useMemo, type ReactNode } from 'react';
 import { linkify } from './linkify';
+import { mentionTokens } from './mention-tokens';
 
 export interface MessageTextProps {
   text: string;
+  /** Logins mentioned: their `@login` words are highlighted (text only). */
+  mentions?: readonly string[];
+  /** The current user: a mention of them is marked `data-me`. */
+  currentUserId?: string;
   className?: string;
   /** Inline after the text (e.g. "(edited)"). */
   children?: ReactNode;
 }
 
 /**
- * Message text as React text nodes, with http(s)/mailto links made clickable.
+ * Message text as React text nodes, with http(s)/mailto links made clickable
+ * and `@mentions` highlighted.
  * Nothing here is parsed as HTML: `<script>` in a message is shown as text.
  * Links open in a new tab without handing it `window.opener` or a referrer.
  */
-export function MessageText({ text, className, children }: MessageTextProps) {
+export function MessageText({ text, mentions, currentUserId, className, children }: MessageTextProps) {
   const tokens = useMemo(() => linkify(text), [text]);
   return (
     // dir="auto": each message takes its direction from its own first strong character (HTML "dir" attribute).
@@ -26,7 +32,17 @@ export function MessageText({ text, className, children }: MessageTextProps) {
             {token.text}
           </a>
         ) : (
-          <span key={i}>{token.text}</span>
+          <span key={i}>
+            {mentionTokens(token.text, mentions).map((part, j) =>
+              part.kind === 'mention' ? (
+                <span key={j} className="sk-mention" data-me={part.userId === currentUserId ? '' : undefined}>
+                  {part.text}
+                </span>
+              ) : (
+                part.text
+              ),
+            )}
+          </span>
         ),
       )}
       {children}

@@ -8,6 +8,8 @@ export interface PresenceDrawerProps {
   roomId: string;
   /** Heading of the list and name of the button, default "Online". */
   label?: string;
+  /** Offer "Message" beside each person (see `PresenceList`); the drawer closes when the direct message opens. */
+  onStartDirectMessage?: (roomId: string) => void;
   className?: string;
 }
 
@@ -19,7 +21,7 @@ const FOCUSABLE = 'button, [href], input, textarea, select, [tabindex]:not([tabi
  * there; Escape, the close button or a press on the backdrop close it and
  * focus returns to the button.
  */
-export function PresenceDrawer({ roomId, label = 'Online', className }: PresenceDrawerProps) {
+export function PresenceDrawer({ roomId, label = 'Online', onStartDirectMessage, className }: PresenceDrawerProps) {
   const [open, setOpen] = useState(false);
   const count = usePresence(roomId).length;
   const format = useChatFormat();
@@ -75,7 +77,18 @@ export function PresenceDrawer({ roomId, label = 'Online', className }: Presence
                 <span aria-hidden="true">✕</span>
               </button>
             </div>
-            <PresenceList roomId={roomId} label={label} />
+            <PresenceList
+              roomId={roomId}
+              label={label}
+              onStartDirectMessage={
+                onStartDirectMessage
+                  ? (dm) => {
+                      setOpen(false);
+                      onStartDirectMessage(dm);
+                    }
+                  : undefined
+              }
+            />
           </div>
         </div>
       ) : null}

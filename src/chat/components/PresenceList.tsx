@@ -19,11 +19,13 @@ export interface PresenceListViewProps {
   people: readonly PresencePerson[];
   /** Heading, default "Online". */
   label?: string;
+  /** Offer "Message" beside everyone but me (start a direct message). */
+  onMessage?: (userId: string) => void;
   className?: string;
 }
 
 /** Presentational list of who is here (avatar with an online dot, name), sorted by name, with a count in the heading. */
-export function PresenceListView({ people, label = 'Online', className }: PresenceListViewProps) {
+export function PresenceListView({ people, label = 'Online', onMessage, className }: PresenceListViewProps) {
   const format = useChatFormat();
   const sorted = [...people].sort((a, b) => a.name.localeCompare(b.name, format.locale));
   const headingId = useId();
@@ -45,6 +47,11 @@ export function PresenceListView({ people, label = 'Online', className }: Presen
             </span>
             {person.name}
             {person.isMe ? <span className="sk-presence__me"> (you)</span> : null}
+            {onMessage && !person.isMe ? (
+              <button type="button" className="sk-button sk-button--quiet sk-presence__message" aria-label={`Message ${person.name}`} onClick={() => onMessage(person.id)}>
+                Message
+              </button>
+            ) : null}
           </li>
         ))}
       </ul>
@@ -54,12 +61,14 @@ export function PresenceListView({ people, label = 'Online', className }: Presen
 
 export interface PresenceListProps {
   roomId: string;
+  /** Offer "Message" beside each person: starts (or finds) the direct message, then calls this with its room id. */
+  onStartDirectMessage?: (roomId: string) => void;
   label?: string;
   className?: string;
 }
 
 /** Who is present in `roomId` (joined by `useRoom` / `ChatRoom`), from the chat store. */
-export function PresenceList({ roomId, label, className }: PresenceListProps) {
+export function PresenceList({ roomId, label, onStartDirectMessage, className }: PresenceListProps) {
   const chat = useChat();
   const peers = usePresence(roomId);
   const user = useContext(ChatUsersContext);
@@ -71,5 +80,11 @@ export function PresenceList({ roomId, label, className }: PresenceListProps) {
       }),
     [peers, chat.userId, user],
   );
-  return <PresenceListView people={people} label={label} className={className} />;
+  const message = onStartDirectMessage
+    ? (userId: string) => {
+        // A refusal (offline, invalid login) reaches the provider's onError; the list stays as it is.
+        chat.startDirectMessage([userId]).then(onStartDirectMessage, () => undefined);
+      }
+    : undefined;
+  return <PresenceListView people={people} label={label} onMessage={message} className={className} />;
 }

@@ -1,18 +1,16 @@
 'use client';
-import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
-import { useChat, useRooms, useUnread } from '../hooks';
-import { useChatFormat } from './locale';
+import { useContext, useEffect, useId, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useChat, useDirectMessages, useMentions, useRooms, useUnread } from '../hooks';
+import { directMessageName } from './DirectMessageName';
+import { RoomListEntry, type RoomListItem } from './RoomListEntry';
+import { ChatUsersContext } from './users';
 
-/** One room as the list shows it. */
-export interface RoomListItem {
-  id: string;
-  name: string;
-  /** Unread messages; 0 hides the badge. */
-  unread: number;
-}
+export type { RoomListItem } from './RoomListEntry';
 
 export interface RoomListViewProps {
   rooms: readonly RoomListItem[];
+  /** Listed under a "Direct messages" heading (names without "#"); none: no heading. */
+  directMessages?: readonly RoomListItem[];
   currentRoomId?: string | null;
   onSelect(roomId: string): void;
   /** Accessible name of the navigation, default "Rooms". */
@@ -27,58 +25,48 @@ const NEXT_KEYS: Record<string, (i: number, n: number) => number> = {
   End: (_i, n) => n - 1,
 };
 
+const NO_ITEMS: readonly RoomListItem[] = [];
+
 /**
- * Presentational room list: one Tab stop (roving tabindex), Arrow Up/Down,
- * Home and End move between rooms, Enter or Space opens one. The open room
- * has `aria-current="page"`; unread counts are read as "3 unread".
+ * Presentational room list: rooms, then direct messages under their own
+ * heading. One Tab stop (roving tabindex) over both; Arrow Up/Down, Home and
+ * End move, Enter or Space opens. The open room has `aria-current="page"`;
+ * counts are read as "3 unread" and "1 mention".
  */
-export function RoomListView({ rooms, currentRoomId, onSelect, label = 'Rooms', className }: RoomListViewProps) {
-  const format = useChatFormat();
-  const listRef = useRef<HTMLUListElement>(null);
+export function RoomListView({ rooms, directMessages = NO_ITEMS, currentRoomId, onSelect, label = 'Rooms', className }: RoomListViewProps) {
+  const navRef = useRef<HTMLElement>(null);
+  const dmHeading = useId();
+  const all = [...rooms, ...directMessages];
   const tabStop = Math.max(
     0,
-    rooms.findIndex((r) => r.id === currentRoomId),
+    all.findIndex((r) => r.id === currentRoomId),
   );
 
-  const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     const move = NEXT_KEYS[event.key];
-    const buttons = listRef.current ? [...listRef.current.querySelectorAll<HTMLButtonElement>('.sk-rooms__room')] : [];
+    const buttons = navRef.current ? [...navRef.current.querySelectorAll<HTMLButtonElement>('.sk-rooms__room')] : [];
     if (!move || buttons.length === 0) return;
     event.preventDefault();
     const from = buttons.indexOf(document.activeElement as HTMLButtonElement);
     buttons[move(from < 0 ? tabStop : from, buttons.length)]?.focus();
   };
+  const entry = (room: RoomListItem, index: number, direct: boolean) => (
+    <RoomListEntry key={room.id} room={room} direct={direct} current={room.id === currentRoomId} tabStop={index === tabStop} onSelect={onSelect} />
+  );
 
   return (
-    <nav className={['sk-rooms', className].filter(Boolean).join(' ')} aria-label={label}>
-      <ul className="sk-rooms__list" ref={listRef} onKeyDown={onKeyDown}>
-        {rooms.map((room, index) => {
-          const current = room.id === currentRoomId;
-          return (
-            <li key={room.id}>
-              <button
-                type="button"
-                className="sk-rooms__room"
-                tabIndex={index === tabStop ? 0 : -1}
-                aria-current={current ? 'page' : undefined}
-                data-state={current ? 'active' : 'inactive'}
-                data-unread={room.unread > 0 ? '' : undefined}
-                onClick={() => onSelect(room.id)}
-              >
-                <span className="sk-rooms__name">
-                  <span aria-hidden="true">#</span> {room.name}
-                </span>
-                {room.unread > 0 ? (
-                  <span className="sk-rooms__unread">
-                    {format.count(room.unread)}
-                    <span className="sk-visually-hidden"> unread</span>
-                  </span>
-                ) : null}
-              </button>
-            </li>
-          );
-        })}
-      </ul>
+    <nav ref={navRef} className={['sk-rooms', className].filter(Boolean).join(' ')} aria-label={label} onKeyDown={onKeyDown}>
+      <ul className="sk-rooms__list">{rooms.map((room, i) => entry(room, i, false))}</ul>
+      {directMessages.length > 0 ? (
+        <>
+          <h3 className="sk-rooms__heading" id={dmHeading}>
+            Direct messages
+          </h3>
+          <ul className="sk-rooms__list" aria-labelledby={dmHeading}>
+            {directMessages.map((room, i) => entry(room, rooms.length + i, true))}
+          </ul>
+        </>
+      ) : null}
     </nav>
   );
 }
@@ -91,18 +79,26 @@ export interface RoomListProps {
 }
 
 /**
- * The room directory with live unread counts, from the chat client. Every
- * listed room is watched while mounted so its count moves without opening it.
+ * The room directory and the user's direct messages with live unread and
+ * mention counts, from the chat client. Every listed room is watched while
+ * mounted so its counts move without opening it.
  */
 export function RoomList(props: RoomListProps) {
   const chat = useChat();
   const rooms = useRooms();
+  const dms = useDirectMessages();
   const unread = useUnread();
-  const ids = rooms.map((r) => r.id).join('\n');
+  const mentions = useMentions();
+  const user = useContext(ChatUsersContext);
+  const ids = [...rooms, ...dms].map((r) => r.id).join('\n');
   useEffect(() => {
     const releases = ids ? ids.split('\n').map((id) => chat.watchRoom(id)) : [];
     return () => releases.forEach((release) => release());
   }, [chat, ids]);
-  const items = useMemo(() => rooms.map((r) => ({ id: r.id, name: r.name, unread: unread[r.id] ?? 0 })), [rooms, unread]);
-  return <RoomListView rooms={items} {...props} />;
+  const items = useMemo(() => rooms.map((r) => ({ id: r.id, name: r.name, unread: unread[r.id] ?? 0, mentions: mentions[r.id] ?? 0 })), [rooms, unread, mentions]);
+  const direct = useMemo(
+    () => dms.map((r) => ({ id: r.id, name: directMessageName(r.id, chat.userId, user), unread: unread[r.id] ?? 0, mentions: mentions[r.id] ?? 0 })),
+    [dms, unread, mentions, chat.userId, user],
+  );
+  return <RoomListView rooms={items} directMessages={direct} {...props} />;
 }

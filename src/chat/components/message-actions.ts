@@ -14,8 +14,8 @@ export interface ReactionPickerProps {
 
 /**
  * What a user can do to a message. Each handler present enables its action:
- * React (quick reactions, plus the app's picker), Edit and Delete (own
- * messages), Copy text. One object for every row of a list.
+ * React (quick reactions, plus the app's picker), Reply in thread, Edit and
+ * Delete (own messages), Copy text. One object for every row of a list.
  */
 export interface MessageActionHandlers {
   /** Toggle a reaction of the current user. */
@@ -28,6 +28,8 @@ export interface MessageActionHandlers {
   onEditCancel?(messageId: string): void;
   /** Delete an own message (after the user confirmed). */
   onDelete?(messageId: string): void;
+  /** Open the message's thread ("Reply in thread", and the reply count under a thread's first message). */
+  onOpenThread?(messageId: string): void;
   /** Copy the text; default `navigator.clipboard.writeText`. */
   onCopy?(text: string): void;
   /** Reactions offered in the toolbar; default `QUICK_REACTIONS`. */
