@@ -7,7 +7,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
-    exclude: ['test/browser/**', 'test/interop/**', 'test/consumers/**', 'node_modules/**'], // interop: RabbitMQ only, `npm run test:interop`; consumers: the packed package, `npm run test:consumers`
+    // interop: RabbitMQ only, `npm run test:interop`; consumers: the packed package, `npm run test:consumers`;
+    // cluster: three RabbitMQ nodes, `npm run test:cluster`.
+    exclude: ['test/browser/**', 'test/interop/**', 'test/consumers/**', 'test/cluster/**', 'node_modules/**'],
     environment: 'node',
     globals: true,
     setupFiles: ['test/setup.ts'],
