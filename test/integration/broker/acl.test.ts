@@ -66,16 +66,18 @@ test('/stats asks for a user of the broker; /health stays open', async () => {
   expect((await fetch(`${base}/health`)).status).toBe(200);
 });
 
-test('the chat kit creates a room and chats under the documented ACL', async () => {
+/** A chat client of `login` on the broker under the ACL. */
+const openChat = (login: string, passcode: string) => {
   const url = `ws://127.0.0.1:${cli.port}/ws`;
-  const open = (login: string, passcode: string) => {
-    const session = pool.open({ wsUrl: url } as never, { url, connectHeaders: { login, passcode } });
-    const errors: unknown[] = [];
-    const chat = createChatClient(session, { userId: login, pageSize: 20, onError: (e) => errors.push(e) });
-    return { session, chat, errors };
-  };
-  const alice = open('alice', 'a-pass');
-  const bob = open('bob', 'b-pass');
+  const session = pool.open({ wsUrl: url } as never, { url, connectHeaders: { login, passcode } });
+  const errors: unknown[] = [];
+  const chat = createChatClient(session, { userId: login, pageSize: 20, onError: (e) => errors.push(e) });
+  return { session, chat, errors };
+};
+
+test('the chat kit creates a room and chats under the documented ACL', async () => {
+  const alice = openChat('alice', 'a-pass');
+  const bob = openChat('bob', 'b-pass');
   await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
   await alice.chat.createRoom('acl-room', 'ACL room');
   bob.chat.openRoom('acl-room', { presence: false, typing: false });
@@ -90,15 +92,8 @@ test('the chat kit creates a room and chats under the documented ACL', async () 
 });
 
 test('a direct message through the chat kit reaches its member and is refused to a third user', async () => {
-  const url = `ws://127.0.0.1:${cli.port}/ws`;
-  const open = (login: string, passcode: string) => {
-    const session = pool.open({ wsUrl: url } as never, { url, connectHeaders: { login, passcode } });
-    const errors: unknown[] = [];
-    const chat = createChatClient(session, { userId: login, pageSize: 20, onError: (e) => errors.push(e) });
-    return { session, chat, errors };
-  };
-  const alice = open('alice', 'a-pass');
-  const bob = open('bob', 'b-pass');
+  const alice = openChat('alice', 'a-pass');
+  const bob = openChat('bob', 'b-pass');
   await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
   const stopInbox = bob.chat.watchInbox();
   const roomId = await alice.chat.startDirectMessage(['bob']);
