@@ -28,6 +28,13 @@ export interface ChatClientOptions extends ChatStoreOptions {
   presenceTtl?: number;
   /** At most one typing signal per room per this many ms. Default 3 000. */
   typingThrottle?: number;
+  /**
+   * Ms after its receipt within which an event we sent to a room we read
+   * must come back through the room's stream; one that does not replaces
+   * the connection and is sent again with the same id (some brokers confirm
+   * a stream publish they dropped during a node failure). Default 5 000.
+   */
+  echoTimeout?: number;
   /** Invalid frames, failed sends, failed page loads. Never thrown. */
   onError?: (error: ChatError) => void;
   /** Fold into this store instead of a new one (store options are then ignored). */

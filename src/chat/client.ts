@@ -15,11 +15,11 @@ import {
   directoryEventFrame,
   newEventId,
   roomEventFrame,
-  type MessageExtras,
   type RoomEvent,
 } from './protocol';
 import { extrasFor } from './message-extras';
 import { Inbox } from './inbox';
+import { EchoWatch } from './echo-watch';
 import { browserReadPositions, createReadSender, type ReadPositions } from './read-positions';
 import { RestoredSends } from './restored-sends';
 import { RoomReader, type RoomReaderContext } from './room-reader';
@@ -86,6 +86,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
     pageSize: options.pageSize ?? 50,
     historyTimeout: 10_000,
     readPosition: (roomId) => positions()?.get(roomId),
+    arrived: (eventId) => echoes.arrived(eventId),
   };
   const readers = new Map<string, RoomReader>();
   const readerOf = (roomId: string): RoomReader => {
@@ -98,6 +99,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
     if (reader.idle && readers.get(reader.roomId) === reader) {
       reader.dispose();
       readers.delete(reader.roomId);
+      echoes.forgetRoom(reader.roomId);
     }
   };
   const typingSender = new TypingSender(ctx);
@@ -143,6 +145,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
       const afterDrop = dropped;
       dropped = false;
       for (const reader of readers.values()) reader.connected(afterDrop);
+      echoes.connected();
       // The user may only be known now (from CONNECTED's server info).
       restored.restore();
     } else if (wasConnected) {
@@ -158,15 +161,36 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
   // Sends queued before a page reload: shown as pending again.
   restored.restore();
 
+  /** Once receipted, an event must come back through its room's stream if we read it (echo-watch.ts). */
+  const echoes: EchoWatch = new EchoWatch({
+    session,
+    now,
+    timeout: options.echoTimeout ?? 5000,
+    resend: (event) => (event.type === 'message.created' ? sendMessageEvent(event) : sendEvent(event)),
+  });
+  /** `send` with the event's echo watched, if its room's stream is read. */
+  const watched = (event: RoomEvent, send: () => Promise<unknown>): Promise<void> => {
+    if (readers.get(event.roomId)?.following) echoes.track(event);
+    return send().then(
+      () => echoes.receipted(event.id),
+      (error: unknown) => {
+        echoes.forget(event.id);
+        throw error;
+      },
+    );
+  };
+
   /** Send one room event; the optimistic state is the caller's. */
   const sendEvent = (event: RoomEvent): Promise<void> => {
     const frame = roomEventFrame(event, requireMe());
-    return session.send(frame.destination, frame.body, frame.headers).then(() => undefined);
+    return watched(event, () => session.send(frame.destination, frame.body, frame.headers));
   };
 
-  const sendMessageEvent = (roomId: string, id: string, text: string, ts: number, extras?: MessageExtras): Promise<void> => {
-    const pending = session.getOutbox().find((entry) => entry.id === id);
-    const sent = pending ? session.retry(id) : sendEvent({ id, type: 'message.created', roomId, ts, text, ...extras });
+  const sendMessageEvent = (event: RoomEvent & { type: 'message.created' }): Promise<void> => {
+    const { id, roomId } = event;
+    // Confirmed entries stay listed a while: those are sent anew (an echo that never came).
+    const pending = session.getOutbox().some((entry) => entry.id === id && entry.status !== 'confirmed');
+    const sent = pending ? watched(event, () => session.retry(id)) : sendEvent(event);
     return sent.then(
       () => {
         // Nobody reads this room's stream: the copy would never be replaced by
@@ -264,7 +288,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
       const ts = now();
       store.addPending(roomId, { id, text, createdAt: ts, ...(extras && { extras }) });
       typingSender.stop(roomId);
-      await sendMessageEvent(roomId, id, text, ts, extras);
+      await sendMessageEvent({ id, type: 'message.created', roomId, ts, text, ...extras });
     },
 
     async retry(roomId: string, messageId: string) {
@@ -279,7 +303,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
       if (!pending) throw new Error(`chat: no local message ${messageId} in ${roomId} to retry`);
       store.markPending(roomId, messageId);
       restored.release(messageId);
-      await sendMessageEvent(roomId, messageId, pending.text, pending.createdAt, pending.extras);
+      await sendMessageEvent({ id: messageId, type: 'message.created', roomId, ts: pending.createdAt, text: pending.text, ...pending.extras });
     },
 
     discard(roomId: string, messageId: string) {
@@ -357,11 +381,15 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
       for (const { roomId, id } of sends) store.addPending(roomId, { id, text, createdAt: ts });
       try {
         for (const { roomId, id } of sends) {
-          const frame = roomEventFrame({ id, type: 'message.created', roomId, ts, text }, user);
+          const event = { id, type: 'message.created' as const, roomId, ts, text };
+          const frame = roomEventFrame(event, user);
+          if (readers.get(roomId)?.following) echoes.track(event);
           transaction.send(frame.destination, frame.body, { ...frame.headers, [EVENT_ID_HEADER]: id });
         }
         await transaction.commit();
+        for (const { id } of sends) echoes.receipted(id);
       } catch (error) {
+        for (const { id } of sends) echoes.forget(id);
         await transaction.abort().catch(() => undefined);
         // Nothing was committed, so nothing is shown.
         for (const { roomId, id } of sends) store.discard(roomId, id);
@@ -378,6 +406,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
       stopSession();
       stopStore();
       restored.dispose();
+      echoes.dispose();
       clearTimeout(expiryTimer);
       for (const reader of readers.values()) reader.dispose();
       readers.clear();

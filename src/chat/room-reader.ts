@@ -16,6 +16,8 @@ export interface RoomReaderContext extends SignalContext {
   historyTimeout: number;
   /** Where the user stopped reading the room in an earlier page load, if known. */
   readPosition(roomId: string): number | undefined;
+  /** An event was read from the room's stream (live or from history). */
+  arrived(eventId: string): void;
 }
 
 export class RoomReader {
@@ -244,7 +246,10 @@ export class RoomReader {
 
   private validate(message: IncomingMessage): Incoming | null {
     const result = validateRoomMessage(message, this.destination, brokerStampsTime(this.ctx.session.getSnapshot().serverInfo?.server));
-    if (result.ok) return { kind: 'room', envelope: result.value };
+    if (result.ok) {
+      this.ctx.arrived(result.value.event.id);
+      return { kind: 'room', envelope: result.value };
+    }
     this.ctx.report(result.error);
     return null;
   }

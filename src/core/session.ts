@@ -356,8 +356,11 @@ export function createStompSession(options: StompSessionOptions): StompSession {
    * long after (nothing closes it), so the connection is dropped now and
    * the session shows `reconnecting` at once.
    */
-  const onOffline = (): void => {
-    const error: SessionError = { kind: 'network', message: 'the browser went offline' };
+  const onOffline = (): void => reconnect('the browser went offline');
+
+  /** Drop the connection (or the attempt under way) as failed: the session goes on as after any drop. */
+  const reconnect = (message = 'replaced'): void => {
+    const error: SessionError = { kind: 'network', message };
     trying?.terminate(error);
     connection?.terminate(error);
   };
@@ -392,6 +395,7 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     subscribe,
     connect,
     retryNow,
+    reconnect,
     close: () => (closing ??= shutdown()),
     // The outbox's functions work detached too (closures, no `this`).
     send: outbox.add,

@@ -281,6 +281,16 @@ export interface StompSession {
   connect(): void;
   /** Try now instead of waiting for the backoff timer. */
   retryNow(): void;
+  /**
+   * Replace the connection now: the live one (or the attempt under way) is
+   * dropped as failed (`network`, `reason`) and the session reconnects as
+   * after any drop, resending every unconfirmed send with its id and
+   * restoring the subscriptions. For when the app knows more than the
+   * socket does, e.g. the chat kit when a send the broker receipted never
+   * comes back through the room's stream. Nothing happens while idle,
+   * reconnecting or closed.
+   */
+  reconnect(reason?: string): void;
   /** Graceful DISCONNECT (with receipt); releases every timer and listener. */
   close(): Promise<void>;
 

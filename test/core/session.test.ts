@@ -153,6 +153,24 @@ describe('state machine', () => {
     await waitForStatus(session, 'connected');
   });
 
+  it('reconnect() replaces a live connection and restores its subscriptions; idle it does nothing', async () => {
+    const idle = open({ autoConnect: false });
+    idle.reconnect();
+    expect(idle.getSnapshot().status).toBe('idle');
+    const session = open();
+    await waitForStatus(session, 'connected');
+    const got: string[] = [];
+    session.subscribe('/topic/replaced', (m) => void got.push(m.body));
+    const before = broker.stats().sockets.opened;
+    session.reconnect('suspect link');
+    const down = await waitForState(session, (s) => s.status === 'reconnecting');
+    expect(down.error).toEqual({ kind: 'network', message: 'suspect link' });
+    await waitForStatus(session, 'connected');
+    expect(broker.stats().sockets.opened).toBe(before + 1);
+    await session.send('/topic/replaced', 'after');
+    await vi.waitFor(() => expect(got).toEqual(['after']));
+  });
+
   it('tries at once on `online` and when a hidden tab becomes visible', async () => {
     const win = new EventTarget();
     const doc = Object.assign(new EventTarget(), { visibilityState: 'hidden' });

@@ -39,6 +39,7 @@ export function perform(real: StompSession, op: Op, args: unknown[]): unknown {
   if (op === 'drop') return real.drop(args[0] as string);
   if (op === 'connect') return real.connect();
   if (op === 'retryNow') return real.retryNow();
+  if (op === 'reconnect') return real.reconnect(args[0] as string | undefined);
   return undefined;
 }
 

@@ -200,6 +200,10 @@ export function createSharedSession(options: StompSessionOptions, kit: SessionKi
       if (real) real.retryNow();
       else follower.request('retryNow', [], false);
     },
+    reconnect(reason) {
+      if (real) real.reconnect(reason);
+      else follower.request('reconnect', [reason], false);
+    },
     close,
     send(destination, body, headers = {}) {
       if (real) return real.send(destination, body, headers);

@@ -72,6 +72,7 @@ export type Op =
   | 'drop'
   | 'connect'
   | 'retryNow'
+  | 'reconnect'
   | 'ack'
   | 'nack'
   | 'begin'

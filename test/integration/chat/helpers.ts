@@ -26,12 +26,15 @@ export interface ChatUser {
 export function chatPool() {
   const sessions = sessionPool();
   const users: ChatUser[] = [];
+  /** CONNECT headers of the user `name` on `broker`. */
+  const headers = (broker: TestBroker, name: string): Record<string, string> =>
+    isRabbit
+      ? { login: name, passcode: process.env.DEMO_PASSCODE ?? 'stompkit', host: process.env.DEMO_VHOST ?? 'stompkit' }
+      : { login: name, passcode: 'secret' };
   return {
+    headers,
     open(broker: TestBroker, name: string, options: ChatClientOptions = {}): ChatUser {
-      const connectHeaders: Record<string, string> = isRabbit
-        ? { login: name, passcode: process.env.DEMO_PASSCODE ?? 'stompkit', host: process.env.DEMO_VHOST ?? 'stompkit' }
-        : { login: name, passcode: 'secret' };
-      const session = sessions.open(broker, { connectHeaders });
+      const session = sessions.open(broker, { connectHeaders: headers(broker, name) });
       const errors: ChatError[] = [];
       const chat = createChatClient(session, {
         userId: name,

@@ -1,0 +1,79 @@
+/**
+ * A broker that confirms room messages it dropped (RabbitMQ 3.10 does after
+ * a stream leader failover, on the connections that had publishes in
+ * flight): the sender's client notices its messages never come back through
+ * the room's stream, replaces the connection and sends them again, so the
+ * other user gets each once and in order. Real sessions, real sockets, the
+ * forging proxy in front of the real broker.
+ */
+import { createChatClient, type ChatError } from '../../../src/chat/index.js';
+import { waitForStatus } from '../../../src/testing/index.js';
+import { startTestBroker, type TestBroker } from '../../support/broker.js';
+import { startReceiptForgingProxy, type ReceiptForgingProxy } from '../../support/receipt-forging-proxy.js';
+import { sessionPool } from '../core/helpers.js';
+import { chatPool, texts, uniqueRoom } from './helpers.js';
+
+const pool = chatPool();
+const sessions = sessionPool();
+let broker: TestBroker;
+let proxy: ReceiptForgingProxy;
+beforeEach(async () => {
+  broker = await startTestBroker();
+  proxy = await startReceiptForgingProxy([broker.url].flat()[0]!);
+});
+afterEach(async () => {
+  await pool.closeAll();
+  await sessions.closeAll();
+  await proxy.close();
+  await broker.close();
+});
+
+const WAIT = { timeout: 15_000 };
+const ECHO_TIMEOUT = 400;
+
+/** Alice chats through the proxy; bob directly. */
+async function twoUsers(room: string) {
+  const session = sessions.open(broker, { url: proxy.url, connectHeaders: pool.headers(broker, 'alice') });
+  const errors: ChatError[] = [];
+  const alice = { name: 'alice', session, errors, chat: createChatClient(session, { userId: 'alice', echoTimeout: ECHO_TIMEOUT, onError: (e) => errors.push(e) }) };
+  const bob = pool.open(broker, 'bob');
+  await Promise.all([waitForStatus(alice.session, 'connected', WAIT), waitForStatus(bob.session, 'connected', WAIT)]);
+  alice.chat.openRoom(room, { presence: false, typing: false });
+  bob.chat.openRoom(room, { presence: false, typing: false });
+  return { alice, bob };
+}
+
+test('messages the broker confirmed but dropped are sent again on a new connection, once each, in order', async () => {
+  const room = uniqueRoom('echo');
+  const { alice, bob } = await twoUsers(room);
+  await alice.chat.sendMessage(room, 'm0');
+  await vi.waitFor(() => expect(texts(bob, room)).toEqual(['m0']), WAIT);
+
+  proxy.poison();
+  // Confirmed (forged receipts) without reaching the broker.
+  await alice.chat.sendMessage(room, 'm1');
+  await alice.chat.sendMessage(room, 'm2');
+  await bob.chat.sendMessage(room, 'b1');
+  expect(proxy.swallowed.filter((body) => /"m[12]"/.test(body))).toHaveLength(2);
+
+  await vi.waitFor(() => expect(texts(bob, room)).toEqual(['m0', 'b1', 'm1', 'm2']), WAIT);
+  await vi.waitFor(() => expect(texts(alice, room)).toEqual(['m0', 'b1', 'm1', 'm2']), WAIT);
+  alice.chat.store.flush();
+  // Alice's copies are the stream's now, not local ones.
+  expect(alice.chat.store.getState().timelines[room]!.messages.every((m) => m.offset !== null)).toBe(true);
+  expect(proxy.connections).toBe(2);
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
+});
+
+test('messages that come back, even before their RECEIPT, never replace the connection', async () => {
+  const room = uniqueRoom('echo');
+  const { alice, bob } = await twoUsers(room);
+  for (let i = 0; i < 20; i++) void alice.chat.sendMessage(room, `n${i}`);
+  const all = Array.from({ length: 20 }, (_, i) => `n${i}`);
+  await vi.waitFor(() => expect(texts(bob, room)).toEqual(all), WAIT);
+  // Several echo timeouts later, still the first connection.
+  await new Promise((resolve) => setTimeout(resolve, ECHO_TIMEOUT * 4));
+  expect(proxy.connections).toBe(1);
+  expect(alice.session.getSnapshot().status).toBe('connected');
+  expect(texts(alice, room)).toEqual(all);
+});
