@@ -172,7 +172,7 @@ export const ThreadWithNewReplies: Story = {
     actions: { onOpenThread: fn() },
   },
   play: async ({ canvasElement, args }) => {
-    const button = within(canvasElement).getByRole('button', { name: /^3 replies,\s*2 new, open thread/ });
+    const button = within(canvasElement).getByRole('button', { name: /^3 replies\s*,\s*2 new\s*, open thread/ });
     await expect(button).toHaveAttribute('data-state', 'unread');
     await userEvent.click(button);
     await expect(args.actions?.onOpenThread).toHaveBeenCalledWith('m16');

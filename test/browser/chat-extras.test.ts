@@ -3,9 +3,10 @@ import { collectErrors, newPage } from './chromium';
 import { createRoom, openRoom, send, signIn, waitForMessage } from './demo-page';
 import { useDemoInChromium } from './demo-server';
 
-// Scenario: three people on the demo with the bundled broker — a thread
-// with reply counts, a direct message the third person never sees listed,
-// an image uploaded by one and previewed by another, a mention with its badge.
+// Scenarios: three people on the demo with the bundled broker — a thread
+// with reply counts and new replies, a direct message the third person never
+// sees listed, an image uploaded by one and previewed by another, a mention
+// with its badge; an image pasted while the others read at different places.
 const fixture = useDemoInChromium();
 
 const row = (page: Page, text: string): Locator =>
@@ -62,7 +63,15 @@ test('threads, direct messages, an image and a mention between three people', as
   await carolThread.getByText('After the fix lands').waitFor();
   await carolThread.getByRole('textbox', { name: 'Reply in thread' }).pressSequentially('Agreed', { delay: 5 });
   await carolThread.getByRole('textbox', { name: 'Reply in thread' }).press('Enter');
-  await row(alice.page, 'Release today?').getByRole('button', { name: /^2 replies/ }).waitFor();
+  // Alice has not opened the thread: both replies are new to her until she does.
+  const aliceCount = row(alice.page, 'Release today?').getByRole('button', { name: /^2 replies\s*,\s*2 new/ });
+  await aliceCount.waitFor();
+  expect(await aliceCount.getAttribute('data-state')).toBe('unread');
+  await aliceCount.click();
+  const aliceThread = alice.page.getByRole('complementary', { name: 'Thread' });
+  await aliceThread.getByText('Agreed').waitFor();
+  await row(alice.page, 'Release today?').locator('.sk-thread-summary[data-state="replied"]').waitFor();
+  await aliceThread.getByRole('button', { name: 'Close thread' }).click();
   // Replies stay in the thread: the room's log does not show them.
   expect(await row(alice.page, 'Agreed').count()).toBe(0);
   await carolThread.getByRole('button', { name: 'Close thread' }).click();
