@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fn, userEvent, within } from 'storybook/test';
 import { Message } from '../src/chat/components/Message';
 import { ChatUsersContext } from '../src/chat/components/users';
-import { ARABIC, EMOJI, LONG_WORDS, PEOPLE, message } from './support/fixtures';
+import { ARABIC, EMOJI, LONG_WORDS, PEOPLE, T0, message } from './support/fixtures';
 
 const meta = {
   title: 'Chat/Message',
@@ -161,4 +161,20 @@ export const Actions: Story = {
 /** Editing in place: Enter saves, Escape cancels. */
 export const Editing: Story = {
   args: { mine: true, editing: true, message: message('m15', PEOPLE.me, 'Fixing a typo in thsi message', 123) },
+};
+
+/** A thread's first message with replies the user has not seen: "2 new" until the thread is opened. */
+export const ThreadWithNewReplies: Story = {
+  args: {
+    message: message('m16', PEOPLE.ana, 'Who can review the upload limits?', 124, {
+      thread: { replies: 3, lastRepliers: ['dalia', 'bo'], lastReplyAt: T0 + 130 * 60_000, unread: 2 },
+    }),
+    actions: { onOpenThread: fn() },
+  },
+  play: async ({ canvasElement, args }) => {
+    const button = within(canvasElement).getByRole('button', { name: /^3 replies\s*,\s*2 new\s*, open thread/ });
+    await expect(button).toHaveAttribute('data-state', 'unread');
+    await userEvent.click(button);
+    await expect(args.actions?.onOpenThread).toHaveBeenCalledWith('m16');
+  },
 };

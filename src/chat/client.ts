@@ -24,6 +24,7 @@ import { browserReadPositions, createReadSender, type ReadPositions } from './re
 import { RestoredSends } from './restored-sends';
 import { RoomReader, type RoomReaderContext } from './room-reader';
 import { TypingSender } from './signals';
+import { NO_THREAD_READS } from './state';
 import { createChatStore } from './store';
 import { StreamFollower } from './stream-reader';
 import { validateDirectoryMessage } from './validate';
@@ -87,6 +88,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
     historyTimeout: 10_000,
     readPosition: (roomId) => positions()?.get(roomId),
     arrived: (eventId) => echoes.arrived(eventId),
+    threadReads: (roomId) => positions()?.threads?.(roomId),
   };
   const readers = new Map<string, RoomReader>();
   const readerOf = (roomId: string): RoomReader => {
@@ -120,6 +122,13 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
   };
   const stopStore = store.subscribe((state, previous) => {
     if (state.presence !== previous.presence || state.typing !== previous.typing) scheduleExpiry();
+    // Thread read positions move in the store (a viewed thread catches up as replies come): saved from there.
+    if (state.timelines !== previous.timelines) {
+      for (const [roomId, timeline] of Object.entries(state.timelines)) {
+        const reads = timeline.threadReads;
+        if (reads !== NO_THREAD_READS && reads !== previous.timelines[roomId]?.threadReads) positions()?.setThreads?.(roomId, reads);
+      }
+    }
   });
 
   // Connection changes: resume streams after the last offset seen.

@@ -89,6 +89,7 @@ export type {
   ReadMarker,
   RoomInfo,
   RoomTimeline,
+  ThreadReads,
   ThreadSummary,
   TypingPeer,
 } from './state';

@@ -5,42 +5,86 @@
  * followed from just after that point, and what came since counts).
  */
 import { ChatError, newEventId, type RoomEvent } from './protocol';
+import type { ThreadReads } from './state';
 import type { ChatStore } from './store';
 
 /** Per-room read positions (stream offsets) of one user. */
 export interface ReadPositions {
   get(roomId: string): number | undefined;
   set(roomId: string, offset: number): void;
+  /** The room's thread read positions saved last. Without it, unread per thread lasts for the page only. */
+  threads?(roomId: string): ThreadReads | undefined;
+  /** Save the room's thread read positions (the whole set, replacing the last). */
+  setThreads?(roomId: string, reads: ThreadReads): void;
 }
 
-/** Read positions in `localStorage` under `<prefix>.<user>`; in memory where there is no storage. */
+/** Threads kept per room: the most recently read ones. */
+const MAX_SAVED_THREADS = 200;
+
+const isOffset = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** `{ key: offset }` from stored JSON, dropping anything else. */
+function offsets(value: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) if (isOffset(v)) out[k] = v;
+  return out;
+}
+
+function threadReadsOf(value: unknown): ThreadReads | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { since, read } = value as { since?: unknown; read?: unknown };
+  return { since: isOffset(since) ? since : null, read: offsets(read) };
+}
+
+/**
+ * Read positions in `localStorage` under `<prefix>.<user>` (rooms) and
+ * `<prefix>.<user>.threads` (threads, the newest 200 per room); in memory
+ * where there is no storage.
+ */
 export function browserReadPositions(user: string, prefix = 'stompkit.chat.read'): ReadPositions {
   const key = `${prefix}.${user}`;
+  const threadsKey = `${key}.threads`;
   let storage: Storage | null = null;
   try {
     storage = typeof localStorage === 'undefined' ? null : localStorage;
   } catch {
     // Access denied (privacy settings): memory only.
   }
-  let positions: Record<string, number> = {};
-  try {
-    const parsed: unknown = JSON.parse(storage?.getItem(key) ?? '{}');
-    if (typeof parsed === 'object' && parsed !== null) {
-      for (const [room, offset] of Object.entries(parsed)) if (Number.isSafeInteger(offset) && (offset as number) >= 0) positions[room] = offset as number;
+  const load = (k: string): unknown => {
+    try {
+      return JSON.parse(storage?.getItem(k) ?? '{}');
+    } catch {
+      return {};
     }
-  } catch {
-    positions = {};
+  };
+  const save = (k: string, value: unknown): void => {
+    try {
+      storage?.setItem(k, JSON.stringify(value));
+    } catch {
+      // Full or denied: the position still holds for this page.
+    }
+  };
+  let positions = offsets(load(key));
+  const stored = load(threadsKey);
+  const threads: Record<string, ThreadReads> = {};
+  if (typeof stored === 'object' && stored !== null) {
+    for (const [room, value] of Object.entries(stored)) {
+      const reads = threadReadsOf(value);
+      if (reads) threads[room] = reads;
+    }
   }
   return {
     get: (roomId) => positions[roomId],
     set(roomId, offset) {
       if ((positions[roomId] ?? -1) >= offset) return;
       positions = { ...positions, [roomId]: offset };
-      try {
-        storage?.setItem(key, JSON.stringify(positions));
-      } catch {
-        // Full or denied: the position still holds for this page.
-      }
+      save(key, positions);
+    },
+    threads: (roomId) => threads[roomId],
+    setThreads(roomId, reads) {
+      const newest = Object.entries(reads.read).sort((a, b) => b[1] - a[1]).slice(0, MAX_SAVED_THREADS);
+      threads[roomId] = { since: reads.since, read: Object.fromEntries(newest) };
+      save(threadsKey, threads);
     },
   };
 }

@@ -9,7 +9,7 @@ import { PresenceMembership, watchTyping, type SignalContext } from './signals';
 import { StreamFollower, readPage } from './stream-reader';
 import type { OpenRoomOptions } from './client-types';
 import { brokerStampsTime, validateRoomMessage } from './validate';
-import type { Incoming } from './state';
+import type { Incoming, ThreadReads } from './state';
 
 export interface RoomReaderContext extends SignalContext {
   pageSize: number;
@@ -18,6 +18,8 @@ export interface RoomReaderContext extends SignalContext {
   readPosition(roomId: string): number | undefined;
   /** An event was read from the room's stream (live or from history). */
   arrived(eventId: string): void;
+  /** Where the user stopped reading the room's threads in an earlier page load, if known. */
+  threadReads(roomId: string): ThreadReads | undefined;
 }
 
 export class RoomReader {
@@ -205,6 +207,8 @@ export class RoomReader {
     // before where we start: they come back in order through paging, so their
     // local copies go (pending and failed ones stay).
     if (newest === null) this.ctx.store.dropSent(this.roomId);
+    const threads = this.ctx.threadReads(this.roomId);
+    if (threads) this.ctx.store.restoreThreadReads(this.roomId, threads);
     // Where the user stopped reading before a reload: follow from just after
     // it, so what came since is read and counts as unread.
     const readTo = newest === null ? this.ctx.readPosition(this.roomId) : undefined;

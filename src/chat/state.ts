@@ -64,6 +64,23 @@ export interface ThreadSummary {
   lastRepliers: readonly string[];
   /** Sender's clock of the latest reply. */
   lastReplyAt: number;
+  /** Replies from others since the current user last viewed the thread (absent when none). */
+  unread?: number;
+}
+
+/**
+ * Where the current user has read a room's threads, kept across reloads.
+ * A reply is unread when it is from someone else and after the thread's
+ * `read` offset, or, in a thread never viewed, after `since`.
+ */
+export interface ThreadReads {
+  /**
+   * Where the user first followed the room (null until known): replies
+   * before it, in threads never viewed, were never counted as new.
+   */
+  since: number | null;
+  /** By thread (the id of its first message): the offset of the newest reply the user has seen. */
+  read: Readonly<Record<string, number>>;
 }
 
 /** A room from the directory stream, or a direct message from the user's inbox. */
@@ -169,6 +186,10 @@ export interface RoomTimeline {
   /** Thread replies by the id of the message that started the thread, in stream order, then local sends. */
   threads: ReadonlyMap<string, readonly ChatMessage[]>;
   readMarkers: Readonly<Record<string, ReadMarker>>;
+  /** The current user's read positions in the room's threads. */
+  threadReads: ThreadReads;
+  /** The thread a view shows to the user right now (panel open, tab visible): its replies are read as they come. */
+  viewingThread?: string;
   history: HistoryState;
   /** A view (`useRoom`) has it open: not capped. */
   open: boolean;
@@ -211,6 +232,8 @@ export type Incoming =
 export const EMPTY_MESSAGES: readonly ChatMessage[] = Object.freeze([]);
 export const EMPTY_PRESENCE: readonly PresencePeer[] = Object.freeze([]);
 export const EMPTY_TYPING: readonly TypingPeer[] = Object.freeze([]);
+
+export const NO_THREAD_READS: ThreadReads = Object.freeze({ since: null, read: Object.freeze({}) });
 
 export const EMPTY_HISTORY: HistoryState = Object.freeze({
   loading: false,

@@ -7,7 +7,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { expireSignals, foldBatch, RoomDraft, updateRoom, type FoldContext, type Rejection } from './fold';
 import { ChatError, type MessageExtras } from './protocol';
-import { INITIAL_CHAT_STATE, type ChatState, type HistoryState, type Incoming, type ReadMarker } from './state';
+import { INITIAL_CHAT_STATE, type ChatState, type HistoryState, type Incoming, type ReadMarker, type ThreadReads } from './state';
+import { mergeThreadReads } from './thread-reads';
 
 export interface ChatStoreOptions {
   /** Our clock (presence and typing expiry). Default `Date.now`. */
@@ -66,6 +67,13 @@ export interface ChatStore extends StoreApi<ChatState> {
   setHistory(roomId: string, patch: Partial<Pick<HistoryState, 'loading' | 'floor' | 'error' | 'oldestOffset' | 'followedFrom'>>): void;
   /** Our own read position, applied at once (the stream echo confirms it). */
   markReadLocal(roomId: string, marker: ReadMarker): void;
+  /** Thread read positions saved earlier (e.g. before a reload), merged in: a thread's read position only moves forward. */
+  restoreThreadReads(roomId: string, saved: ThreadReads): void;
+  /**
+   * A view shows the thread of `parentId` to the user (or stopped): its
+   * replies are read as they arrive. One thread per room at a time.
+   */
+  setViewingThread(roomId: string, parentId: string, viewing: boolean): void;
   /** Drop presence and typing that ran out; returns the next expiry (epoch ms) or null. */
   expire(): number | null;
 }
@@ -219,6 +227,20 @@ export function createChatStore(options: ChatStoreOptions = {}): ChatStore {
       if (current && current.offset >= marker.offset) return;
       room(roomId, (d) => {
         d.readMarkers[marker.userId] = marker;
+      });
+    },
+    restoreThreadReads(roomId, saved) {
+      const current = api.getState().timelines[roomId]?.threadReads;
+      if (current && mergeThreadReads(current, saved) === current) return;
+      room(roomId, (d) => {
+        d.threadReads = mergeThreadReads(d.threadReads, saved);
+      });
+    },
+    setViewingThread(roomId, parentId, viewing) {
+      const current = api.getState().timelines[roomId]?.viewingThread;
+      if (viewing ? current === parentId : current !== parentId) return;
+      room(roomId, (d) => {
+        d.viewingThread = viewing ? parentId : undefined;
       });
     },
     expire() {

@@ -8,8 +8,10 @@
  */
 import type { MessageExtras, RoomEnvelope } from './protocol';
 import { extrasOf } from './message-extras';
+import { foldThreads, sameSummary } from './thread-reads';
 import {
   EMPTY_HISTORY,
+  NO_THREAD_READS,
   type ChatMessage,
   type EditRecord,
   type HistoryState,
@@ -19,6 +21,7 @@ import {
   type ReadMarker,
   type RoomData,
   type RoomTimeline,
+  type ThreadReads,
   type ThreadSummary,
 } from './state';
 
@@ -38,7 +41,16 @@ const inRoom = (extras: MessageExtras | undefined): boolean => !extras?.parentId
 
 /** A fresh timeline for a room never seen. */
 export function emptyTimeline(roomId: string): RoomTimeline {
-  return { roomId, messages: [], threads: NO_THREADS, readMarkers: {}, history: EMPTY_HISTORY, open: false, data: EMPTY_DATA };
+  return {
+    roomId,
+    messages: [],
+    threads: NO_THREADS,
+    readMarkers: {},
+    threadReads: NO_THREAD_READS,
+    history: EMPTY_HISTORY,
+    open: false,
+    data: EMPTY_DATA,
+  };
 }
 
 /** A room's bookkeeping, copied once so a whole batch can mutate it. */
@@ -50,6 +62,8 @@ export class RoomDraft {
   readonly reactions: Map<string, ReadonlyMap<string, { present: boolean; offset: number }>>;
   readonly pending: Map<string, PendingRecord>;
   readMarkers: Record<string, ReadMarker>;
+  threadReads: ThreadReads;
+  viewingThread: string | undefined;
   history: HistoryState;
   open: boolean;
   reading: boolean;
@@ -65,6 +79,8 @@ export class RoomDraft {
     this.reactions = new Map(d.reactions);
     this.pending = new Map(d.pending);
     this.readMarkers = { ...base.readMarkers };
+    this.threadReads = base.threadReads;
+    this.viewingThread = base.viewingThread;
     this.history = { ...base.history };
     this.open = base.open;
     this.reading = base.reading ?? false;
@@ -98,8 +114,6 @@ export class RoomDraft {
         this.records.set(event.id, record);
         this.pending.delete(event.id); // our own send came back
         this.touched.add(event.id);
-        // The thread's first message shows the new reply count.
-        if (extras?.parentId) this.touched.add(extras.parentId);
         return null;
       }
       case 'message.edited':
@@ -112,8 +126,6 @@ export class RoomDraft {
         } else {
           const list = this.deletes.get(event.messageId) ?? [];
           this.deletes.set(event.messageId, [...list, { by: author, offset }]);
-          const parent = record?.extras?.parentId;
-          if (parent) this.touched.add(parent);
         }
         this.touched.add(event.messageId);
         return null;
@@ -176,11 +188,15 @@ export class RoomDraft {
       }
     };
     const sorted = [...this.records.values()].sort((a, b) => a.offset - b.offset);
-    const summaries = this.summaries(sorted);
+    // Threads never viewed count from where the user first followed the room.
+    if (this.threadReads.since === null && h.followedFrom !== null) this.threadReads = { ...this.threadReads, since: h.followedFrom };
+    const threadFold = foldThreads(sorted, this.threadReads, me, this.viewingThread, (r) => this.isDeleted(r));
+    this.threadReads = threadFold.reads;
     for (const record of sorted) {
       const old = previous.get(record.id);
-      const reuse = old && !rebuildAll && !this.touched.has(record.id) && old.offset !== null;
-      place(reuse ? old : this.view(record, me, summaries.get(record.id)), record.extras);
+      const summary = threadFold.summaries.get(record.id);
+      const reuse = old && !rebuildAll && !this.touched.has(record.id) && old.offset !== null && sameSummary(old.thread, summary);
+      place(reuse ? old : this.view(record, me, summary), record.extras);
     }
     for (const p of this.pending.values()) {
       const old = previous.get(p.id);
@@ -194,6 +210,8 @@ export class RoomDraft {
       messages: unchanged ? this.base.messages : messages,
       threads: reuseThreads(this.base.threads, threads),
       readMarkers: this.readMarkers,
+      threadReads: this.threadReads,
+      ...(this.viewingThread !== undefined && { viewingThread: this.viewingThread }),
       history: sameHistory(this.base.history, h) ? this.base.history : h,
       open: this.open,
       ...(this.reading && { reading: true }),
@@ -206,21 +224,6 @@ export class RoomDraft {
         pending: this.pending,
       },
     };
-  }
-
-  /** Each thread's summary, by the id of the message that started it (deleted replies not counted). */
-  private summaries(sorted: readonly MessageRecord[]): Map<string, ThreadSummary> {
-    const out = new Map<string, { replies: number; lastRepliers: string[]; lastReplyAt: number }>();
-    for (const record of sorted) {
-      const parent = record.extras?.parentId;
-      if (!parent || this.isDeleted(record)) continue;
-      const s = out.get(parent) ?? { replies: 0, lastRepliers: [], lastReplyAt: 0 };
-      s.replies += 1;
-      s.lastReplyAt = record.createdAt;
-      s.lastRepliers = [record.authorId, ...s.lastRepliers.filter((u) => u !== record.authorId)].slice(0, 3);
-      out.set(parent, s);
-    }
-    return out;
   }
 
   private isDeleted(record: MessageRecord): boolean {

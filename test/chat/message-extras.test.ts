@@ -88,7 +88,7 @@ describe('threads in the store', () => {
     store.flush();
     expect(timeline().messages.map((m) => m.id)).toEqual(['p', 'r2']);
     expect(timeline().threads.get('p')!.map((m) => m.id)).toEqual(['r1', 'r2', 'r3']);
-    expect(timeline().messages[0]!.thread).toEqual({ replies: 3, lastRepliers: ['carol', 'dave'], lastReplyAt: 1004 });
+    expect(timeline().messages[0]!.thread).toEqual({ replies: 3, lastRepliers: ['carol', 'dave'], lastReplyAt: 1004, unread: 3 });
   });
 
   test('a deleted reply is no longer counted; threads that did not change keep their arrays', () => {

@@ -6,6 +6,7 @@ import type { UploadFile } from '../upload';
 import { Composer } from './Composer';
 import { copyText, type MessageActionHandlers } from './message-actions';
 import { ThreadPanelView } from './ThreadPanelView';
+import { useViewingThread } from './use-mark-read';
 
 export { ThreadPanelView, type ThreadPanelViewProps } from './ThreadPanelView';
 
@@ -27,6 +28,7 @@ export function ThreadPanel({ roomId, parentId, onClose, uploadFile, className }
   const chat = useChat();
   const thread = useThread(roomId, parentId);
   const actions = useMessageActions(roomId);
+  useViewingThread(chat.store, roomId, parentId);
   const handlers = useMemo<MessageActionHandlers>(
     () => ({
       onReact: (id, emoji) => void actions.toggleReaction(id, emoji).catch(ignore),

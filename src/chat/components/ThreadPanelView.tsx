@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useChatFormat } from './locale';
 import { Message, type MessageData } from './Message';
 import type { MessageActionHandlers } from './message-actions';
@@ -20,6 +20,8 @@ export interface ThreadPanelViewProps {
   composer?: ReactNode;
   /** Heading, default "Thread". */
   label?: string;
+  /** Replies rendered at first (the newest); "Show earlier replies" adds as many again. Default 100. */
+  pageSize?: number;
   className?: string;
 }
 
@@ -31,9 +33,26 @@ export interface ThreadPanelViewProps {
  */
 export function ThreadPanelView(props: ThreadPanelViewProps) {
   const { parent, replies, currentUserId, onClose, actions, onRetry, onDiscard, onToggleReaction, composer, label = 'Thread', className } = props;
+  const pageSize = props.pageSize ?? 100;
   const format = useChatFormat();
   const titleId = useId();
   const panel = useRef<HTMLElement>(null);
+  const list = useRef<HTMLOListElement>(null);
+  // A long thread renders from its newest `pageSize` replies on, so opening it stays cheap; older ones
+  // on request. New replies add to the end and none drop off the top, so the reader's place holds.
+  const [hidden, setHidden] = useState(() => Math.max(0, replies.length - pageSize));
+  const focusFirst = useRef(false);
+  useEffect(() => {
+    if (!focusFirst.current) return;
+    focusFirst.current = false;
+    // The button went with the last of them: focus goes to the first reply rather than to the page.
+    list.current?.querySelector<HTMLElement>('article')?.focus();
+  }, [hidden]);
+  const more = Math.min(hidden, pageSize);
+  const showEarlier = () => {
+    focusFirst.current = hidden === more;
+    setHidden(hidden - more);
+  };
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const el = panel.current;
@@ -77,8 +96,13 @@ export function ThreadPanelView(props: ThreadPanelViewProps) {
         <div className="sk-thread__count" role="status">
           {count}
         </div>
-        <ol className="sk-thread__replies" aria-label="Replies">
-          {replies.map((reply) => (
+        {hidden > 0 ? (
+          <button type="button" className="sk-button sk-button--quiet sk-thread__earlier" onClick={showEarlier}>
+            Show {format.count(more)} earlier {more === 1 ? 'reply' : 'replies'}
+          </button>
+        ) : null}
+        <ol ref={list} className="sk-thread__replies" aria-label="Replies">
+          {(hidden > 0 ? replies.slice(hidden) : replies).map((reply) => (
             <li key={reply.id}>{row(reply)}</li>
           ))}
         </ol>

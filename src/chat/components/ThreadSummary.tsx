@@ -10,18 +10,30 @@ export interface ThreadSummaryProps {
   onOpen(): void;
 }
 
-/** Under a thread's first message: the last repliers' avatars and "3 replies", a button opening the thread. */
+/**
+ * Under a thread's first message: the last repliers' avatars and "3 replies",
+ * a button opening the thread; "2 new" (`data-state="unread"`) while replies
+ * from others wait unseen.
+ */
 export function ThreadSummary({ summary, onOpen }: ThreadSummaryProps) {
   const format = useChatFormat();
   const count = `${format.count(summary.replies)} ${summary.replies === 1 ? 'reply' : 'replies'}`;
+  const unread = summary.unread ?? 0;
+  const state = unread > 0 ? 'unread' : summary.replies > 0 ? 'replied' : 'empty';
   return (
-    <button type="button" className="sk-thread-summary" onClick={onOpen} data-state={summary.replies > 0 ? 'replied' : 'empty'}>
+    <button type="button" className="sk-thread-summary" onClick={onOpen} data-state={state}>
       <span className="sk-thread-summary__avatars" aria-hidden="true">
         {summary.lastRepliers.map((id) => (
           <Replier key={id} userId={id} />
         ))}
       </span>
       <span className="sk-thread-summary__count">{count}</span>
+      {unread > 0 ? (
+        <span className="sk-thread-summary__unread">
+          <span className="sk-visually-hidden">, </span>
+          {format.count(unread)} new
+        </span>
+      ) : null}
       <span className="sk-visually-hidden">, open thread</span>
       <time className="sk-thread-summary__last" dateTime={new Date(summary.lastReplyAt).toISOString()}>
         {format.time(summary.lastReplyAt)}

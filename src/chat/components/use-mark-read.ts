@@ -47,3 +47,17 @@ export function useReading(store: ChatStore, roomId: string, atBottom: boolean):
     return () => store.setReading(roomId, false);
   }, [store, roomId, reading]);
 }
+
+/**
+ * Tells the store while the user sees the thread (its panel open, tab
+ * visible): its replies are read as they arrive, and the badge on the
+ * thread's first message goes (and stays gone after a reload).
+ */
+export function useViewingThread(store: ChatStore, roomId: string, parentId: string): void {
+  const visible = useSyncExternalStore(onVisibility, isVisible, visibleOnServer);
+  useEffect(() => {
+    if (!visible) return;
+    store.setViewingThread(roomId, parentId, true);
+    return () => store.setViewingThread(roomId, parentId, false);
+  }, [store, roomId, parentId, visible]);
+}

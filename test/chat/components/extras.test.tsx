@@ -68,6 +68,24 @@ describe('threads', () => {
     expect(screen.queryByRole('complementary', { name: 'Thread' })).toBeNull();
     expect(screen.getByRole('button', { name: 'open' })).toHaveFocus();
   });
+  it('a long thread renders its newest replies; earlier ones on request, keeping the place as new ones come', async () => {
+    const user = userEvent.setup();
+    const many = Array.from({ length: 7 }, (_, i) => reply(`r${i}`, 'bo', `reply ${i}`));
+    const panel = (list: MessageData[]) => <ThreadPanelView parent={base} replies={list} onClose={() => undefined} pageSize={3} />;
+    const { rerender } = render(panel(many));
+    const shown = () => within(screen.getByRole('list', { name: 'Replies' })).getAllByRole('article').map((a) => a.textContent);
+    expect(shown()).toEqual([expect.stringContaining('reply 4'), expect.stringContaining('reply 5'), expect.stringContaining('reply 6')]);
+    expect(screen.getByText('7 replies')).toBeInTheDocument();
+    rerender(panel([...many, reply('r7', 'cy', 'reply 7')]));
+    expect(shown()).toHaveLength(4); // none dropped off the top
+    await user.click(screen.getByRole('button', { name: 'Show 3 earlier replies' }));
+    expect(shown()).toHaveLength(7);
+    expect(screen.getByRole('button', { name: 'Show 1 earlier reply' })).toHaveFocus();
+    await user.click(screen.getByRole('button', { name: 'Show 1 earlier reply' }));
+    expect(shown()).toHaveLength(8);
+    expect(screen.queryByRole('button', { name: /earlier/ })).toBeNull();
+    expect(screen.getAllByRole('article')[1]).toHaveFocus(); // the first reply (after the thread's first message)
+  });
 });
 
 describe('mentions', () => {

@@ -3,7 +3,7 @@
  * reload, between chat clients on real sessions over real sockets (the
  * stompkit broker, or RabbitMQ under `npm run test:interop`).
  */
-import type { ReadPositions } from '../../../src/chat/index.js';
+import type { ReadPositions, ThreadReads } from '../../../src/chat/index.js';
 import { waitForStatus } from '../../../src/testing/index.js';
 import { startTestBroker, uniqueName, type TestBroker } from '../../support/broker.js';
 import { chatPool, texts, uniqueRoom } from './helpers.js';
@@ -70,6 +70,48 @@ test('unread counts are right after a reload without opening the room', async ()
     expect(again.chat.store.getState().unread[room]).toBe(2);
     expect(again.chat.store.getState().mentions[room]).toBe(1);
   }, WAIT);
+});
+
+test('unread per thread: read while viewed, and right after a reload', async () => {
+  const room = uniqueRoom();
+  const rooms = new Map<string, number>();
+  const threads = new Map<string, ThreadReads>();
+  const positions: ReadPositions = {
+    get: (r) => rooms.get(r),
+    set: (r, o) => void rooms.set(r, o),
+    threads: (r) => threads.get(r),
+    setThreads: (r, reads) => void threads.set(r, reads),
+  };
+  const alice = pool.open(broker, 'alice');
+  const bob = pool.open(broker, 'bob', { readPositions: positions });
+  await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
+  alice.chat.openRoom(room, { presence: false, typing: false });
+  bob.chat.openRoom(room, { presence: false, typing: false });
+  await alice.chat.sendMessage(room, 'lunch?');
+  await vi.waitFor(() => expect(texts(bob, room)).toEqual(['lunch?']), WAIT);
+  const parentId = bob.chat.store.getState().timelines[room]!.messages[0]!.id;
+  const summary = (user: typeof bob) => {
+    user.chat.store.flush();
+    return user.chat.store.getState().timelines[room]?.messages.find((m) => m.id === parentId)?.thread;
+  };
+  await alice.chat.sendMessage(room, 'noon?', { parentId });
+  await vi.waitFor(() => expect(summary(bob)).toMatchObject({ replies: 1, unread: 1 }), WAIT);
+  bob.chat.store.setViewingThread(room, parentId, true);
+  expect(summary(bob)!.unread).toBeUndefined();
+  await bob.chat.sendMessage(room, 'sure', { parentId });
+  bob.chat.store.setViewingThread(room, parentId, false);
+  await alice.chat.sendMessage(room, 'or one?', { parentId });
+  await vi.waitFor(() => expect(summary(bob)).toMatchObject({ replies: 3, unread: 1 }), WAIT);
+  bob.chat.dispose();
+
+  await alice.chat.sendMessage(room, 'two then', { parentId });
+  // A new page load: the thread's first message comes back with the first page.
+  const again = pool.open(broker, 'bob', { readPositions: positions });
+  await waitForStatus(again.session, 'connected');
+  again.chat.openRoom(room, { presence: false, typing: false });
+  await vi.waitFor(() => expect(summary(again)).toMatchObject({ replies: 4, unread: 2 }), WAIT);
+  expect(summary(alice)).toMatchObject({ replies: 4, unread: 1 }); // bob's reply; hers never count
+  expect([...alice.errors, ...bob.errors, ...again.errors]).toEqual([]);
 });
 
 test('a direct message: started by one member, listed for the other, read by both', async () => {
