@@ -54,6 +54,7 @@ export default defineConfig([
       'react/index': 'src/react/index.ts',
       'testing/index': 'src/testing/index.ts',
       'chat/index': 'src/chat/index.ts',
+      'chat/upload': 'src/chat/upload.ts',
     },
     platform: 'browser',
     onSuccess: async () => {

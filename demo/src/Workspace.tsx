@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useConnectionState } from 'stompkit';
-import { ChatProvider, ThreadPanel, createBrokerUpload, useChat, useRooms } from 'stompkit/chat';
+import { ChatProvider, ThreadPanel, useChat, useRooms } from 'stompkit/chat';
+import { createBrokerUpload } from 'stompkit/chat/upload';
 import { Conversation } from './Conversation';
 import { People } from './People';
 import { Sidebar } from './Sidebar';

@@ -19,7 +19,7 @@ import {
 } from './protocol';
 import { extrasFor } from './message-extras';
 import { Inbox } from './inbox';
-import { EchoWatch } from './echo-watch';
+import { createEchoWatch } from './echo-watch';
 import { browserReadPositions, createReadSender, type ReadPositions } from './read-positions';
 import { RestoredSends } from './restored-sends';
 import { RoomReader, type RoomReaderContext } from './room-reader';
@@ -171,7 +171,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
   restored.restore();
 
   /** Once receipted, an event must come back through its room's stream if we read it (echo-watch.ts). */
-  const echoes: EchoWatch = new EchoWatch({
+  const echoes = createEchoWatch({
     session,
     now,
     timeout: options.echoTimeout ?? 5000,
@@ -183,7 +183,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
     return send().then(
       () => echoes.receipted(event.id),
       (error: unknown) => {
-        echoes.forget(event.id);
+        echoes.arrived(event.id);
         throw error;
       },
     );
@@ -398,7 +398,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
         await transaction.commit();
         for (const { id } of sends) echoes.receipted(id);
       } catch (error) {
-        for (const { id } of sends) echoes.forget(id);
+        for (const { id } of sends) echoes.arrived(id);
         await transaction.abort().catch(() => undefined);
         // Nothing was committed, so nothing is shown.
         for (const { roomId, id } of sends) store.discard(roomId, id);

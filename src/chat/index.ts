@@ -123,10 +123,10 @@ export type { MessageActions, RoomHandle, TypingHandle } from './hooks';
 export { useThread } from './thread-hooks';
 export type { ThreadHandle } from './thread-hooks';
 export { mentionsIn } from './message-extras';
-export { createBrokerUpload } from './upload';
 export { browserReadPositions } from './read-positions';
 export type { ReadPositions } from './read-positions';
-export type { BrokerUploadOptions, UploadFile, UploadRequest } from './upload';
+// `createBrokerUpload` (the dev broker's endpoint) is `stompkit/chat/upload`: production apps bring their own.
+export type { UploadFile, UploadRequest } from './upload';
 
 // ---------------------------------------------------------------------------
 // Components.
