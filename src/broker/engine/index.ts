@@ -47,6 +47,7 @@ export const DEFAULT_LIMITS: Readonly<BrokerLimits> = Object.freeze({
   maxPendingBytes: 8 * 1024 * 1024,
   consumerStallMs: 10_000,
   streamMemoryBytes: 4 * 1024 * 1024,
+  queueMemoryBytes: 4 * 1024 * 1024,
 });
 
 /** The host's timers, read at call time so test fakes installed later still apply. */
@@ -77,6 +78,7 @@ class Engine implements BrokerEngine {
     const limits = { ...DEFAULT_LIMITS, ...options.limits };
     const router = new Router(this.store, log, () => clock.now(), {
       streamMemoryBytes: limits.streamMemoryBytes,
+      queueMemoryBytes: limits.queueMemoryBytes,
       policy: options.policies && options.policies.length > 0 ? policyResolver(options.policies) : undefined,
       retryLater: (fn, ms) => {
         const t = clock.setTimeout(fn, ms);
@@ -109,7 +111,8 @@ class Engine implements BrokerEngine {
   }
 
   async start(): Promise<void> {
-    this.ctx.router.restore(await this.store.load({ streamMemoryBytes: this.ctx.limits.streamMemoryBytes }));
+    const { streamMemoryBytes, queueMemoryBytes } = this.ctx.limits;
+    this.ctx.router.restore(await this.store.load({ streamMemoryBytes, queueMemoryBytes }));
     const { clock, router } = this.ctx;
     if (this.sweep === undefined) {
       this.sweep = clock.setInterval(() => router.expire(clock.now()), EXPIRY_SWEEP_MS);

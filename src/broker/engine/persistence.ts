@@ -67,6 +67,11 @@ export class QueueStore {
     return typeof this.store.read === 'function';
   }
 
+  /** Whether the store deletes a queue outright (needed to delete a queue whose backlog it alone holds). */
+  get canDelete(): boolean {
+    return typeof this.store.delete === 'function';
+  }
+
   read(queue: string, from: number, maxBytes: number): Promise<StoredMessage[]> {
     return this.run(() => {
       if (!this.store.read) throw new Error('the store cannot read messages back');

@@ -31,61 +31,27 @@
  *   messages), so a restart does not bring it back.
  * - A SEND held in a transaction is published by name at COMMIT: dropped if
  *   its queue was deleted meanwhile, delivered to a queue declared again.
- * - Values must be integers: `abc` or `1.5` gets ERROR `Processing error`;
- *   a negative one `precondition_failed` "PRECONDITION_FAILED - invalid arg
- *   'x-max-length' for queue 'q' in vhost '/': {value_negative,-1}";
- *   `x-expires:0` "... {value_zero,0}".
  */
-import type { DestinationStats, QueueDeclaration } from './types.js';
+import type { DestinationStats, QueueBacklogSummary, QueueDeclaration } from './types.js';
 import type { QueueStore } from './persistence.js';
 import type { AckSource, Entry, Subscriber } from './message.js';
-import { StompError } from './frame.js';
+import { type ClassicLimits, NO_LIMITS } from './queue-args.js';
+import { QueueBacklog } from './queue-backlog.js';
 
-/** Limits a classic queue enforces; `Infinity` when the argument is absent. */
-export interface ClassicLimits {
-  maxLength: number;
-  maxLengthBytes: number;
-  /** `x-message-ttl` in ms. */
-  messageTtl: number;
-  /** `x-expires` in ms. */
-  expires: number;
+/** Options of a durable classic queue. */
+export interface ClassicQueueOptions {
+  /**
+   * Ready bytes held in memory; past them, later messages stay in the store
+   * only until consumers drain the queue (with a store that can `read` and
+   * `delete`). Default all.
+   */
+  memoryBytes?: number;
+  /** Timer for retrying a failed backlog read. */
+  retryLater?: (fn: () => void, ms: number) => void;
 }
 
-export const NO_LIMITS: Readonly<ClassicLimits> = Object.freeze({
-  maxLength: Infinity,
-  maxLengthBytes: Infinity,
-  messageTtl: Infinity,
-  expires: Infinity,
-});
-
-/** Classic-queue arguments compared on re-declaration, in the order RabbitMQ checks them. */
-export const CLASSIC_ARGS = ['x-expires', 'x-message-ttl', 'x-max-length', 'x-max-length-bytes'] as const;
-
-/** Parse and check the classic-queue arguments of a declaration (RabbitMQ's errors, above). */
-export function classicLimits(name: string, args: Readonly<Record<string, string>>): ClassicLimits {
-  const read = (arg: (typeof CLASSIC_ARGS)[number]): number => {
-    const value = args[arg];
-    if (value === undefined) return Infinity;
-    if (!/^[+-]?\d+$/.test(value)) {
-      throw new StompError('Processing error', `Processing error - '${arg}' must be an integer, got "${value}"`);
-    }
-    const n = Number(value);
-    const invalid = n < 0 ? `{value_negative,${n}}` : n === 0 && arg === 'x-expires' ? '{value_zero,0}' : undefined;
-    if (invalid) {
-      throw new StompError(
-        'precondition_failed',
-        `PRECONDITION_FAILED - invalid arg '${arg}' for queue '${name}' in vhost '/': ${invalid}`,
-      );
-    }
-    return n;
-  };
-  return {
-    expires: read('x-expires'),
-    messageTtl: read('x-message-ttl'),
-    maxLength: read('x-max-length'),
-    maxLengthBytes: read('x-max-length-bytes'),
-  };
-}
+/** Body bytes asked of the store per backlog page, at most. */
+const PAGE_BYTES = 256 * 1024;
 
 interface Consumer {
   sub: Subscriber;
@@ -112,6 +78,11 @@ export class ClassicQueue implements AckSource {
   exclusiveTo: unknown = undefined;
   /** Set by {@link delete}: nothing reaches the store for this queue any more (its name may belong to a new queue). */
   private deleted = false;
+  /** Ready messages only in the store (durable queues with a memory window). */
+  private readonly backlog: QueueBacklog | null = null;
+  /** Ready bytes held in memory before later messages go to the backlog. */
+  private readonly memoryBytes: number = Infinity;
+  private readonly pageBytes: number = PAGE_BYTES;
 
   constructor(
     readonly declaration: QueueDeclaration,
@@ -120,19 +91,34 @@ export class ClassicQueue implements AckSource {
     private readonly log: (message: string) => void,
     /** Called when an auto-delete queue lost its last consumer. */
     private readonly onUnused: (queue: ClassicQueue) => void,
-    /** `x-max-length`, `x-message-ttl`, ... already checked (see {@link classicLimits}). */
+    /** `x-max-length`, `x-message-ttl`, ... already checked (queue-args.ts). */
     private readonly limits: Readonly<ClassicLimits> = NO_LIMITS,
     /** The engine clock, for `x-message-ttl` and `x-expires` (unused without them). */
     private readonly now: () => number = () => 0,
+    options: ClassicQueueOptions = {},
   ) {
     this.idleSince = now();
+    const memoryBytes = options.memoryBytes ?? Infinity;
+    if (store?.canRead && store.canDelete && memoryBytes !== Infinity) {
+      this.memoryBytes = memoryBytes;
+      this.pageBytes = Math.max(1, Math.min(PAGE_BYTES, memoryBytes / 2));
+      const retryLater = options.retryLater ?? ((fn, ms) => void setTimeout(fn, ms));
+      this.backlog = new QueueBacklog({
+        store,
+        name: declaration.name,
+        log,
+        retryLater,
+        page: (entries) => this.takePage(entries),
+        durable: () => this.fill(),
+      });
+    }
   }
 
   get hasMessageTtl(): boolean {
     return this.limits.messageTtl !== Infinity;
   }
 
-  /** Body bytes held, ready or unacked. */
+  /** Body bytes held in memory, ready or unacked. */
   get bytes(): number {
     return this.readyBytes + this.unackedBytes;
   }
@@ -149,9 +135,15 @@ export class ClassicQueue implements AckSource {
   enqueue(entry: Entry, persist = true): Promise<void> | undefined {
     // Unroutable, as a publish to a deleted queue is on RabbitMQ (the router redirects by name first).
     if (this.deleted) return undefined;
+    const stored = persist && this.store ? this.store.append(this.declaration.name, entry.stored) : undefined;
+    // Behind a backlog, or past the window: the store alone holds it until consumers get that far.
+    if (stored && this.backlog && (!this.backlog.empty || this.readyBytes + entry.size > this.memoryBytes)) {
+      this.backlog.add(entry, stored);
+      this.trim();
+      return stored;
+    }
     this.items.push(entry);
     this.readyBytes += entry.size;
-    const stored = persist && this.store ? this.store.append(this.declaration.name, entry.stored) : undefined;
     // RabbitMQ hands a message to a waiting consumer first, then applies drop-head and TTL to what is left.
     const outer = this.arriving;
     this.arriving = entry;
@@ -170,6 +162,11 @@ export class ClassicQueue implements AckSource {
     this.bySub.set(sub, c);
     this.idleSince = undefined;
     this.dispatch();
+  }
+
+  /** The part of the queue the store did not load at start-up (after the messages restored by `enqueue`). */
+  restoreBacklog(summary: QueueBacklogSummary): void {
+    this.backlog?.restore(summary);
   }
 
   /** Re-declared: an `x-expires` lease starts again. */
@@ -200,6 +197,7 @@ export class ClassicQueue implements AckSource {
     this.items = [];
     this.head = 0;
     this.readyBytes = 0;
+    this.backlog?.close();
     if (!this.store) return undefined;
     return this.store.delete(this.declaration.name, offsets).catch((err: unknown) => {
       this.log(`store.delete(${this.declaration.name}) failed: ${String(err)}`);
@@ -243,8 +241,9 @@ export class ClassicQueue implements AckSource {
       destination: `/queue/${this.declaration.name}`,
       kind: 'queue',
       subscribers: this.consumers.length,
-      depth: this.items.length - this.head + this.unackedCount,
-      storedBytes: this.readyBytes + this.unackedBytes,
+      depth: this.items.length - this.head + this.unackedCount + (this.backlog?.count ?? 0),
+      storedBytes: this.readyBytes + this.unackedBytes + (this.backlog?.bytes ?? 0),
+      memoryBytes: this.readyBytes + this.unackedBytes,
     };
   }
 
@@ -290,13 +289,19 @@ export class ClassicQueue implements AckSource {
     const { maxLength, maxLengthBytes } = this.limits;
     const now = this.hasMessageTtl ? this.now() : 0;
     let dropped: Entry[] | undefined;
+    const backlogCount = this.backlog?.count ?? 0;
+    const backlogBytes = this.backlog?.bytes ?? 0;
     while (this.head < this.items.length) {
       const e = this.items[this.head];
-      const over = this.items.length - this.head > maxLength || this.readyBytes > maxLengthBytes;
+      const over = this.items.length - this.head + backlogCount > maxLength || this.readyBytes + backlogBytes > maxLengthBytes;
       if (!over && !(this.hasMessageTtl && this.expired(e, now))) break;
       this.items[this.head++] = undefined as unknown as Entry;
       this.readyBytes -= e.size;
       (dropped ??= []).push(e);
+    }
+    // Still over with nothing left in memory: the oldest are in the backlog; the page read next is trimmed on arrival.
+    if (this.head === this.items.length && backlogCount > 0 && (backlogCount > maxLength || backlogBytes > maxLengthBytes)) {
+      this.backlog!.load(this.pageBytes);
     }
     if (!dropped) return;
     this.compact();
@@ -366,5 +371,24 @@ export class ClassicQueue implements AckSource {
       this.dispatching = false;
       if (expired) this.forget(expired);
     }
+    this.fill();
+  }
+
+  /** Read the next page of the backlog once what is ready in memory runs low. */
+  private fill(): void {
+    if (this.backlog && !this.backlog.empty && !this.deleted && this.readyBytes < this.memoryBytes / 2) {
+      this.backlog.load(this.pageBytes);
+    }
+  }
+
+  /** A page of the backlog: behind everything in memory (its offsets are all later), then limits, then consumers. */
+  private takePage(entries: Entry[]): void {
+    if (this.deleted) return;
+    for (const e of entries) {
+      this.items.push(e);
+      this.readyBytes += e.size;
+    }
+    this.trim();
+    this.dispatch();
   }
 }

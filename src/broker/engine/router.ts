@@ -47,7 +47,8 @@ import type {
 import { Entry } from './message.js';
 import { StompError } from './frame.js';
 import { TopicExchange } from './topic.js';
-import { CLASSIC_ARGS, ClassicQueue, NO_LIMITS, classicLimits } from './queue.js';
+import { ClassicQueue } from './queue.js';
+import { CLASSIC_ARGS, NO_LIMITS, classicLimits } from './queue-args.js';
 import { StreamQueue } from './stream.js';
 import { QueueStore } from './persistence.js';
 import type { PolicyResolver } from './policy.js';
@@ -57,7 +58,9 @@ export type Queue = ClassicQueue | StreamQueue;
 export interface RouterOptions {
   /** Bytes of each stream held in memory (see `BrokerLimits.streamMemoryBytes`). */
   streamMemoryBytes?: number;
-  /** Timer for retrying a failed history read. */
+  /** Bytes of each durable classic queue's ready messages held in memory (see `BrokerLimits.queueMemoryBytes`). */
+  queueMemoryBytes?: number;
+  /** Timer for retrying a failed history or backlog read. */
   retryLater?: (fn: () => void, ms: number) => void;
   /** Queue arguments in force for a queue: its own, completed by the policy that applies (policy.ts). */
   policy?: PolicyResolver;
@@ -132,6 +135,7 @@ export class Router {
         if (q.kind === 'stream') q.restore(entry);
         else q.enqueue(entry, false);
       }
+      if (q.kind === 'queue' && sq.backlog) q.restoreBacklog(sq.backlog);
       if (q.kind === 'queue') this.nextClassicOffset.set(sq.declaration.name, sq.nextOffset);
     }
   }
@@ -333,6 +337,7 @@ export class Router {
             (unused) => this.remove(unused),
             this.limitsOf({ ...declaration, args: this.argsOf(declaration) }, declare),
             this.now,
+            { memoryBytes: this.options.queueMemoryBytes, retryLater: this.options.retryLater },
           );
     this.queues.set(declaration.name, q);
     return q;

@@ -112,6 +112,13 @@ export interface BrokerLimits {
    * store that can `read`; default 4 MiB.
    */
   streamMemoryBytes: number;
+  /**
+   * Bytes (bodies) of each durable classic queue's ready messages held in
+   * memory: a backlog beyond it stays in the store only and is read back, in
+   * order, as consumers drain the queue. Only with a store that can `read`
+   * and `delete`; default 4 MiB.
+   */
+  queueMemoryBytes: number;
 }
 
 /** A message as kept by a queue or stream, and as persisted. */
@@ -147,6 +154,20 @@ export interface StoredQueue {
    * summaries (ascending); readers get those messages through `read`.
    */
   history?: StreamChunk[];
+  /**
+   * Classic queues: live messages the store holds after `messages` but did
+   * not load; the engine reads them through `read` as consumers drain.
+   */
+  backlog?: QueueBacklogSummary;
+}
+
+/** The part of a classic queue's ready messages kept only in the store. */
+export interface QueueBacklogSummary {
+  /** Every such message has an offset at or after this one (and after every loaded message). */
+  from: number;
+  count: number;
+  /** Body bytes. */
+  bytes: number;
 }
 
 /** A run of consecutive stream messages summarised, not held: enough for retention and `x-stream-offset` lookups. */
@@ -165,6 +186,8 @@ export interface StreamChunk {
 export interface LoadOptions {
   /** Per stream, load about this many bytes of the newest messages and summarise the rest (stores with `read`). */
   streamMemoryBytes?: number;
+  /** Per classic queue, load about this many bytes of the oldest live messages and summarise the rest (stores with `read`). */
+  queueMemoryBytes?: number;
 }
 
 /**
@@ -176,10 +199,11 @@ export interface LoadOptions {
 export interface MessageStore {
   load(options?: LoadOptions): Promise<StoredQueue[]>;
   /**
-   * Streams: stored messages from offset `from` on, ascending, about
-   * `maxBytes` of bodies (at least one message when any exists). Only
-   * durable messages are returned. A store with `read` lets the engine keep
-   * just a window of each stream in memory.
+   * Stored messages from offset `from` on, ascending, about `maxBytes` of
+   * bodies (at least one message when any exists). Only durable messages
+   * are returned, and for classic queues only live ones (not removed). A
+   * store with `read` lets the engine keep just a window of each stream and
+   * classic queue in memory.
    */
   read?(queue: string, from: number, maxBytes: number): Promise<StoredMessage[]>;
   declare(declaration: QueueDeclaration): Promise<void>;
@@ -249,7 +273,7 @@ export interface DestinationStats {
   depth: number;
   /** Bytes of bodies held (queue/stream). */
   storedBytes: number;
-  /** Streams: the part of `storedBytes` held in memory (the rest is read from the store on demand). */
+  /** Queues and streams: the part of `storedBytes` held in memory (the rest is read from the store on demand). */
   memoryBytes?: number;
 }
 

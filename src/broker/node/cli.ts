@@ -3,7 +3,8 @@
  *
  *   stompkit-broker [--host 127.0.0.1] [--port 7370] [--data-dir .stompkit/data]
  *                   [--memory] [--users users.json] [--acl acl.json] [--allow-origin <origin>]…
- *                   [--max-frame-size <bytes>] [--heartbeat <ms,ms>] [--stream-memory <MiB>] [--verbose]
+ *                   [--max-frame-size <bytes>] [--heartbeat <ms,ms>] [--stream-memory <MiB>]
+ *                   [--queue-memory <MiB>] [--verbose]
  *
  * Open dev mode by default (any login, passcode ignored); `--users` takes a
  * JSON object of login → passcode and makes the broker check CONNECT logins.
@@ -43,6 +44,9 @@ export const USAGE = `Usage: stompkit-broker [options]
                            expires (default: chat rooms keep 90D and 1 GiB)
   --stream-memory <MiB>    newest part of each stream held in memory; older
                            history is read from disk as readers ask (default 4)
+  --queue-memory <MiB>     ready messages of each durable queue held in memory;
+                           a longer backlog waits on disk and is read back in
+                           order as consumers drain it (default 4)
   --verbose                log diagnostics
   -h, --help               show this help
 `;
@@ -66,6 +70,7 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
       heartbeat: { type: 'string' },
       'max-memory': { type: 'string' },
       'stream-memory': { type: 'string' },
+      'queue-memory': { type: 'string' },
       policies: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -103,10 +108,12 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
     options.maxMemory = mib * 1024 * 1024;
   }
   if (values.policies !== undefined) options.policies = readPolicies(values.policies);
-  if (values['stream-memory'] !== undefined) {
-    const mib = Number(values['stream-memory']);
-    if (!(mib > 0) || !Number.isFinite(mib)) throw new Error(`--stream-memory: expected MiB > 0, got ${values['stream-memory']}`);
-    options.limits = { ...options.limits, streamMemoryBytes: Math.round(mib * 1024 * 1024) };
+  for (const [flag, limit] of [['stream-memory', 'streamMemoryBytes'], ['queue-memory', 'queueMemoryBytes']] as const) {
+    const value = values[flag];
+    if (value === undefined) continue;
+    const mib = Number(value);
+    if (!(mib > 0) || !Number.isFinite(mib)) throw new Error(`--${flag}: expected MiB > 0, got ${value}`);
+    options.limits = { ...options.limits, [limit]: Math.round(mib * 1024 * 1024) };
   }
   if (values.verbose) options.log = (m) => console.error(`[stompkit-broker] ${m}`);
   return { options, port, host: values.host };

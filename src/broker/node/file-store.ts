@@ -11,22 +11,16 @@
  * while running. A deleted queue's log is removed from the directory.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadOptions, MessageStore, QueueDeclaration, StoredMessage, StoredQueue } from '../engine/types.js';
 import { createDirSync } from './dir-sync.js';
 import { lockDataDir, type DataLock } from './data-lock.js';
 import { createHandlePool } from './file-handles.js';
-import {
-  encodeAppend,
-  encodeCompacted,
-  encodeDeclare,
-  encodeRemove,
-  encodeTruncate,
-  replay,
-} from './log-records.js';
+import { encodeAppend, encodeDeclare, encodeRemove, encodeTruncate } from './log-records.js';
 import { StreamIndex } from './stream-log.js';
-import { type StreamFile, createStreamFiles, declarationOf } from './stream-files.js';
+import { createStreamFiles, declarationOf } from './stream-files.js';
+import { type QueueFile, createQueueFiles } from './queue-files.js';
 
 export interface FileStoreOptions {
   /** Directory holding the logs; created if missing. */
@@ -49,11 +43,8 @@ interface Waiter {
 }
 
 /** One queue's log file and what is waiting to be written to it. */
-interface QueueLog extends StreamFile {
-  pending: Buffer[];
+interface QueueLog extends QueueFile {
   waiters: Waiter[];
-  /** Size on disk of each live message record, by offset. */
-  sizes: Map<number, number>;
   liveBytes: number;
   fileBytes: number;
   /** The batch (and compaction) being written, which a deletion waits for. */
@@ -84,21 +75,9 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
   let lock: DataLock | null = null;
 
   const syncDir = createDirSync(dir);
-  const streams = createStreamFiles({ release: (path) => handles.release(path), syncDir, log });
-
-  /** Rewrite a log with only its live content: new file, fsync, atomic rename. */
-  async function writeCompacted(path: string, queue: StoredQueue): Promise<void> {
-    const tmp = `${path}.compact`;
-    const fd = await open(tmp, 'w');
-    try {
-      await fd.writev(encodeCompacted(queue));
-      await fd.datasync();
-    } finally {
-      await fd.close();
-    }
-    await rename(tmp, path);
-    await syncDir();
-  }
+  const fileDeps = { release: (path: string) => handles.release(path), syncDir, log };
+  const streams = createStreamFiles(fileDeps);
+  const queues = createQueueFiles(fileDeps);
 
   /** Registers a log; its file is opened only while written (file-handles.ts). */
   async function openLog(
@@ -108,6 +87,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
     sizes: Map<number, number>,
     overhead: number,
     stream: StreamIndex | null = null,
+    positions = new StreamIndex(),
   ): Promise<QueueLog> {
     const { size } = await stat(path);
     let liveBytes = 0;
@@ -125,6 +105,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
       nextOffset: queue.nextOffset,
       busy: null,
       stream,
+      positions,
       tailPos: size,
       generation: 0,
       replacing: null,
@@ -140,17 +121,8 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
   }
 
   /** Online compaction, run between batches so no write races it. */
-  async function compactOnline(q: QueueLog): Promise<void> {
-    if (q.stream) return streams.compact(q, q.stream);
-    const data = await readFile(q.path);
-    const replayed = replay(data);
-    if (!replayed.queue) return;
-    // The rename replaces the file: a handle to the old one must not be reused.
-    await handles.release(q.path);
-    await writeCompacted(q.path, replayed.queue);
-    q.fileBytes = (await stat(q.path)).size;
-    q.overhead = replayed.overheadBytes;
-    log(`file-store: compacted ${q.name}`);
+  function compactOnline(q: QueueLog): Promise<void> {
+    return q.stream ? streams.compact(q, q.stream) : queues.compact(q);
   }
 
   function enqueue(q: QueueLog, record: Buffer): Promise<void> {
@@ -263,44 +235,20 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
           result.push(await streams.loaded(q, loaded, loadOptions?.streamMemoryBytes));
           continue;
         }
-        const data = await readFile(path);
-        const replayed = replay(data);
-        if (!replayed.queue) {
-          log(`file-store: ${file} has no declaration; ignored`);
-          continue;
-        }
-        const { queue } = replayed;
-        const name = queue.declaration.name;
-        if (replayed.validLength < data.length) {
-          log(`file-store: ${name}: ignored a torn tail of ${data.length - replayed.validLength} bytes`);
-          const fd = await open(path, 'r+');
-          await fd.truncate(replayed.validLength);
-          await fd.datasync();
-          await fd.close();
-        }
-        let liveBytes = 0;
-        for (const s of replayed.recordSizes.values()) liveBytes += s;
-        const dead = replayed.validLength - liveBytes - replayed.overheadBytes;
-        let sizes = replayed.recordSizes;
-        let overhead = replayed.overheadBytes;
-        if (dead > compactMinBytes && dead > liveBytes) {
-          await writeCompacted(path, queue);
-          // Re-read sizes from the compacted file so accounting matches the disk.
-          const again = replay(await readFile(path));
-          sizes = again.recordSizes;
-          overhead = again.overheadBytes;
-          log(`file-store: compacted ${name}`);
-        }
-        await openLog(name, path, queue, sizes, overhead);
-        result.push(queue);
+        const loaded = await queues.scan(path, file);
+        if (!loaded) continue;
+        const { name } = loaded.declaration;
+        const q = await openLog(name, path, loaded, loaded.sizes, loaded.overhead, null, loaded.positions);
+        if (needsCompaction(q)) await queues.compact(q);
+        result.push(await queues.loaded(q, loaded, loadOptions?.queueMemoryBytes));
       }
       return result;
     },
 
     async read(queue: string, from: number, maxBytes: number) {
       const q = requireLog(queue);
-      if (!q.stream) throw new Error(`queue ${queue} is not a stream`);
-      return streams.read(q, q.stream, from, maxBytes);
+      if (q.stream) return streams.read(q, q.stream, from, maxBytes);
+      return streams.read(q, q.positions, from, maxBytes, (offset) => q.sizes.has(offset));
     },
 
     async declare(declaration: QueueDeclaration) {
@@ -330,6 +278,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
       if (q.stream) {
         q.stream.add(message.offset, message.timestamp, message.body.length, q.tailPos, record.length);
       } else {
+        q.positions.add(message.offset, message.timestamp, message.body.length, q.tailPos, record.length);
         q.sizes.set(message.offset, record.length);
         q.liveBytes += record.length;
       }

@@ -150,8 +150,18 @@ export function createStreamFiles(deps: StreamFileDeps) {
       deps.log(`file-store: compacted ${q.name}`);
     },
 
-    /** A page of durable messages from `from` on, read against the file the index describes. */
-    async read(q: StreamFile, index: StreamIndex, from: number, maxBytes: number): Promise<StoredMessage[]> {
+    /**
+     * A page of durable messages from `from` on, read against the file the
+     * index describes (with `live`, only the offsets it accepts: classic
+     * queues use this too).
+     */
+    async read(
+      q: StreamFile,
+      index: StreamIndex,
+      from: number,
+      maxBytes: number,
+      live?: (offset: number) => boolean,
+    ): Promise<StoredMessage[]> {
       while (reading >= READ_CONCURRENCY) await new Promise<void>((resolve) => readWaiters.push(resolve));
       reading++;
       try {
@@ -165,7 +175,7 @@ export function createStreamFiles(deps: StreamFileDeps) {
             const start = Math.max(from, index.truncatedBefore);
             const pos = index.positionOf(start);
             if (pos === undefined) return [];
-            return await readMessages(fd, pos, q.fileBytes, start, maxBytes);
+            return await readMessages(fd, pos, q.fileBytes, start, maxBytes, live);
           } finally {
             await fd.close();
           }

@@ -88,6 +88,13 @@ export class StreamIndex {
     return this.runs[this.head]?.pos ?? end;
   }
 
+  /** Take over `other`'s runs (a compacted file's index). */
+  replaceWith(other: StreamIndex): void {
+    this.runs = other.runs.slice(other.head);
+    this.head = 0;
+    this.truncatedBefore = other.truncatedBefore;
+  }
+
   /** After a compaction cut the file at `cut` and put `header` bytes before what followed. */
   shift(cut: number, header: number): void {
     this.runs = this.runs.slice(this.head).map((r) => ({ ...r, pos: Math.max(r.pos, cut) - cut + header }));
@@ -156,18 +163,23 @@ export async function scanStream(fd: FileHandle, size: number): Promise<ScannedS
   return { declaration, index, nextOffset, validLength };
 }
 
-/** Messages at or after `from` (and not truncated) between `start` and `end`, about `maxBytes` of bodies. */
+/**
+ * Messages at or after `from` (and not truncated) between `start` and `end`,
+ * about `maxBytes` of bodies; with `live`, only the offsets it accepts.
+ */
 export async function readMessages(
   fd: FileHandle,
   start: number,
   end: number,
   from: number,
   maxBytes: number,
+  live?: (offset: number) => boolean,
 ): Promise<StoredMessage[]> {
   const out: StoredMessage[] = [];
   let bytes = 0;
   await scanRecords(fd, start, end, (p) => {
     if (p[0] !== APPEND || p.readDoubleLE(1) < from) return;
+    if (live && !live(p.readDoubleLE(1))) return;
     const m = decodeAppend(p);
     out.push(m);
     bytes += m.body.length;

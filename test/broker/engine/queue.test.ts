@@ -41,6 +41,7 @@ describe('classic queues', () => {
       subscribers: 0,
       depth: 3,
       storedBytes: 6,
+      memoryBytes: 6,
     });
     const a = client();
     a.frame('SUBSCRIBE', { id: 's', destination: '/queue/q' });

@@ -17,7 +17,7 @@ test('connections by transport, frames in/out, per-destination rows', async () =
   expect(s.framesIn).toBe(6);
   expect(s.framesOut).toBe(3); // 2 CONNECTED + 1 MESSAGE
   expect(s.destinations).toEqual([
-    { destination: '/queue/q', kind: 'queue', subscribers: 0, depth: 1, storedBytes: 5 },
+    { destination: '/queue/q', kind: 'queue', subscribers: 0, depth: 1, storedBytes: 5, memoryBytes: 5 },
     { destination: '/queue/s', kind: 'stream', subscribers: 0, depth: 1, storedBytes: 3, memoryBytes: 3 },
     { destination: '/topic/a.*', kind: 'topic', subscribers: 1, depth: 0, storedBytes: 0 },
   ]);

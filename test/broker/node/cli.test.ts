@@ -24,11 +24,11 @@ describe('stompkit-broker command line', () => {
       const r = parseCli([
         '--host', '0.0.0.0', '--port', '9000', '--memory', '--users', users,
         '--allow-origin', 'https://app.example', '--allow-origin', 'https://b.example', '--max-frame-size', '4096',
-        '--heartbeat', '5000,0',
+        '--heartbeat', '5000,0', '--stream-memory', '2', '--queue-memory', '0.5',
       ]);
       if (r === 'help') throw new Error('unexpected help');
       expect(r).toMatchObject({ port: 9000, host: '0.0.0.0' });
-      expect(r.options).toMatchObject({ memory: true, users: { ana: 'pw', bo: 'x' }, limits: { maxFrameSize: 4096 }, heartbeat: [5000, 0] });
+      expect(r.options).toMatchObject({ memory: true, users: { ana: 'pw', bo: 'x' }, limits: { maxFrameSize: 4096, streamMemoryBytes: 2 * 1024 * 1024, queueMemoryBytes: 512 * 1024 }, heartbeat: [5000, 0] });
       const allowed = originPolicy(r.options.allowOrigins);
       expect(allowed('https://app.example')).toBe(true);
       expect(allowed('https://b.example')).toBe(true);
@@ -60,8 +60,13 @@ describe('stompkit-broker command line', () => {
     const flags = (text: string) => [...new Set(text.match(/--[a-z][a-z-]+/g))].filter((f) => f !== '--help').sort();
     const readme = await readFile(resolve('README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## The broker'), readme.indexOf('\n## ', readme.indexOf('## The broker') + 1));
-    expect(flags(USAGE)).toEqual(['--acl', '--allow-origin', '--data-dir', '--heartbeat', '--host', '--max-frame-size', '--max-memory', '--memory', '--policies', '--port', '--stream-memory', '--users', '--verbose']);
+    expect(flags(USAGE)).toEqual(['--acl', '--allow-origin', '--data-dir', '--heartbeat', '--host', '--max-frame-size', '--max-memory', '--memory', '--policies', '--port', '--queue-memory', '--stream-memory', '--users', '--verbose']);
     expect(flags(section)).toEqual(flags(USAGE));
+  });
+
+  it('refuses a memory window that is not a positive number of MiB', () => {
+    expect(() => parseCli(['--queue-memory', '0'])).toThrow(/--queue-memory: expected MiB > 0, got 0/);
+    expect(() => parseCli(['--stream-memory', 'lots'])).toThrow(/--stream-memory: expected MiB > 0, got lots/);
   });
 
   it('shows help', () => {

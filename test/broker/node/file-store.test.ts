@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, appendFile, writeFile } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileStore } from '../../../src/broker/node/file-store.js';
-import { encodeAppend, encodeCompacted } from '../../../src/broker/node/log-records.js';
+import { encodeAppend, encodeDeclare, encodeNextOffset } from '../../../src/broker/node/log-records.js';
 import { FakeClient, ManualClock, engine, flush } from '../engine/harness.js';
 import type { QueueDeclaration, StoredMessage } from '../../../src/broker/engine/types.js';
 
@@ -312,7 +312,7 @@ describe('file store: deleted queues', () => {
     const data = await readFile(await logFile());
     expect(data.includes('old-')).toBe(false);
     expect(data.includes('new-10')).toBe(false);
-    const compacted = Buffer.concat(encodeCompacted({ declaration: renewed, messages: [msg(12, 'new-12')], nextOffset: 13 }));
+    const compacted = Buffer.concat([encodeDeclare(renewed), encodeNextOffset(13), encodeAppend(msg(12, 'new-12'))]);
     expect(data.equals(compacted)).toBe(true);
 
     const again = createFileStore({ dataDir: dir });
