@@ -10,7 +10,6 @@ import {
   CHAT_LIMITS,
   ChatError,
   DIRECTORY_DESTINATION,
-  EVENT_ID_HEADER,
   assertRoomId,
   directoryEventFrame,
   newEventId,
@@ -19,6 +18,7 @@ import {
 } from './protocol';
 import { extrasFor } from './message-extras';
 import { Inbox } from './inbox';
+import { announce } from './announce';
 import { createEchoWatch } from './echo-watch';
 import { browserReadPositions, createReadSender, type ReadPositions } from './read-positions';
 import { RestoredSends } from './restored-sends';
@@ -371,45 +371,8 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
       await session.send(frame.destination, frame.body, frame.headers).catch(reportFailure(roomId, 'create room'));
     },
 
-    async announce(roomIds: readonly string[], text: string) {
-      if (!Array.isArray(roomIds) || roomIds.length === 0) throw new TypeError('announce: give at least one room id');
-      const rooms = [...new Set(roomIds)];
-      rooms.forEach((roomId) => assertRoomId(roomId));
-      checkText(text);
-      const user = requireMe();
-      const ts = now();
-      const sends = rooms.map((roomId) => ({ roomId, id: newEventId() }));
-      // All or none: every room's message goes in one STOMP transaction (STOMP 1.2 §"BEGIN", §"COMMIT").
-      let transaction;
-      try {
-        transaction = session.begin();
-      } catch (error) {
-        report(new ChatError('announce-failed', `announce failed: ${errorText(error)}`, { cause: error }));
-        throw error;
-      }
-      for (const { roomId, id } of sends) store.addPending(roomId, { id, text, createdAt: ts });
-      try {
-        for (const { roomId, id } of sends) {
-          const event = { id, type: 'message.created' as const, roomId, ts, text };
-          const frame = roomEventFrame(event, user);
-          if (readers.get(roomId)?.following) echoes.track(event);
-          transaction.send(frame.destination, frame.body, { ...frame.headers, [EVENT_ID_HEADER]: id });
-        }
-        await transaction.commit();
-        for (const { id } of sends) echoes.receipted(id);
-      } catch (error) {
-        for (const { id } of sends) echoes.arrived(id);
-        await transaction.abort().catch(() => undefined);
-        // Nothing was committed, so nothing is shown.
-        for (const { roomId, id } of sends) store.discard(roomId, id);
-        report(new ChatError('announce-failed', `announce to ${rooms.join(', ')} failed: ${errorText(error)}`, { cause: error }));
-        throw error;
-      }
-      for (const { roomId, id } of sends) {
-        if (readers.get(roomId)?.following) store.markSent(roomId, id);
-        else store.discard(roomId, id);
-      }
-    },
+    announce: (roomIds: readonly string[], text: string) =>
+      announce({ session, store, echoes, report, following: (roomId) => readers.get(roomId)?.following ?? false, user: requireMe, now }, roomIds, checkText(text)),
 
     dispose() {
       stopSession();
