@@ -3,18 +3,20 @@
  * over WebSocket, the same @stomp/stompjs client against
  *   (a) the stompkit broker (memory mode, its own process, port 0),
  *   (b) RabbitMQ Web-STOMP at ws://127.0.0.1:15674/ws (skipped if unreachable),
- *   (c) a bare `ws` broadcast server (the ceiling, its own process).
+ *   (c) the three-node RabbitMQ cluster of `scripts/rabbitmq-cluster`: the
+ *       publisher on node 1, subscribers round-robin over nodes 1..3
+ *       (skipped unless all three answer),
+ *   (d) a bare `ws` broadcast server (the ceiling, its own process).
  * Every subscriber checks that each message arrives exactly once; the run
  * fails loudly otherwise. Prints deliveries/s and the ratios.
  *
  *   npm run bench:fanout   [SUBSCRIBERS=50 MESSAGES=5000 SIZE=100 ROUNDS=3]
  */
-import { open, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type IFrame } from '@stomp/stompjs';
 import WebSocket from 'ws';
 import { child, reachable, root } from '../support/processes.js';
+import { CLUSTER_LOCK, DEFAULT_NODE_LOCK, clusterUrls, lockRabbit } from '../support/rabbitmq.js';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 50);
 const MESSAGES = Number(process.env.MESSAGES ?? 5000);
@@ -23,16 +25,19 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
 
 interface Target {
   name: string;
+  /** The publisher's endpoint (and the subscribers' unless `subscriberUrls`). */
   url: string;
+  /** Subscriber i connects to `subscriberUrls[i % length]` (spread over cluster nodes). */
+  subscriberUrls?: string[];
   login: string;
   passcode: string;
 }
 
-function stompClient(t: Target): Promise<Client> {
+function stompClient(t: Target, url = t.url): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client({
-      brokerURL: t.url,
-      webSocketFactory: () => new WebSocket(t.url, ['v12.stomp']),
+      brokerURL: url,
+      webSocketFactory: () => new WebSocket(url, ['v12.stomp']),
       connectHeaders: { login: t.login, passcode: t.passcode, host: '/' },
       reconnectDelay: 0,
       heartbeatIncoming: 0,
@@ -40,7 +45,7 @@ function stompClient(t: Target): Promise<Client> {
     });
     client.onConnect = () => resolve(client);
     client.onStompError = (f: IFrame) => reject(new Error(`${t.name}: ERROR ${f.headers.message ?? ''} ${f.body}`));
-    client.onWebSocketError = () => reject(new Error(`${t.name}: cannot connect to ${t.url}`));
+    client.onWebSocketError = () => reject(new Error(`${t.name}: cannot connect to ${url}`));
     client.activate();
   });
 }
@@ -51,7 +56,8 @@ class Disturbed extends Error {}
 /** One round: returns deliveries/s; throws on loss or duplication. */
 async function round(t: Target): Promise<number> {
   const destination = `/topic/bench.fanout.${Math.random().toString(36).slice(2, 8)}`;
-  const subscribers = await Promise.all(Array.from({ length: SUBSCRIBERS }, () => stompClient(t)));
+  const urls = t.subscriberUrls ?? [t.url];
+  const subscribers = await Promise.all(Array.from({ length: SUBSCRIBERS }, (_, i) => stompClient(t, urls[i % urls.length])));
   const publisher = await stompClient(t);
   const seen = subscribers.map(() => new Uint8Array(MESSAGES));
   let delivered = 0;
@@ -142,42 +148,6 @@ async function measureAll(targets: Target[]): Promise<number[]> {
   return rates.map((r) => r.sort((a, b) => a - b)[Math.floor(r.length / 2)]!);
 }
 
-/**
- * The interop suites simulate RabbitMQ outages (node-wide) and hold this lock
- * file meanwhile (test/support/broker.ts); take it too so their outages and
- * these rounds do not overlap. A lock of a dead process is taken over.
- */
-const RABBIT_LOCK = join(tmpdir(), 'stompkit-rabbitmq-tests.lock');
-
-async function lockRabbit(): Promise<() => Promise<void>> {
-  let told = false;
-  for (;;) {
-    try {
-      const handle = await open(RABBIT_LOCK, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(RABBIT_LOCK, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const owner = Number(await readFile(RABBIT_LOCK, 'utf8').catch(() => ''));
-    let alive = false;
-    try {
-      if (owner) process.kill(owner, 0);
-      alive = owner > 0;
-    } catch (err) {
-      alive = (err as NodeJS.ErrnoException).code === 'EPERM';
-    }
-    if (!alive) {
-      await rm(RABBIT_LOCK, { force: true });
-      continue;
-    }
-    if (!told) console.log(`  (waiting: RabbitMQ test suites are running, pid ${owner})`);
-    told = true;
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-}
-
 const tsx = ['--import', 'tsx'];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -188,27 +158,37 @@ const ours = process.env.STOMPKIT_PORT
   ? { proc: null, port: Number(process.env.STOMPKIT_PORT) }
   : await child([join(root, 'bin', 'stompkit-broker.js'), '--memory', '--port', '0'], /ws:\/\/[^:]+:(\d+)\/ws/);
 const ceiling = await child([...tsx, join(root, 'bench', 'broker-fanout', 'ceiling-server.ts')], /PORT (\d+)/);
-let unlockRabbit: (() => Promise<void>) | null = null;
+const unlocks: (() => Promise<void>)[] = [];
 try {
   const targets: Target[] = [{ name: 'stompkit', url: `ws://127.0.0.1:${ours.port}/ws`, login: 'guest', passcode: 'guest' }];
   const rabbit = await reachable(15674);
-  if (rabbit) unlockRabbit = await lockRabbit();
+  if (rabbit) unlocks.push(await lockRabbit(DEFAULT_NODE_LOCK));
   if (rabbit) targets.push({ name: 'rabbitmq', url: 'ws://127.0.0.1:15674/ws', login: 'guest', passcode: 'guest' });
+  const cluster = await clusterUrls();
+  if ('urls' in cluster) {
+    unlocks.push(await lockRabbit(CLUSTER_LOCK));
+    targets.push({ name: 'cluster', url: cluster.urls[0]!, subscriberUrls: cluster.urls, login: 'guest', passcode: 'guest' });
+  }
   targets.push({ name: 'ceiling', url: `ws://127.0.0.1:${ceiling.port}/`, login: 'guest', passcode: 'guest' });
   const rates = await measureAll(targets);
   const rate = (name: string) => rates[targets.findIndex((t) => t.name === name)];
   const stompkit = rate('stompkit')!;
   const rabbitmq = rate('rabbitmq');
+  const clustered = rate('cluster');
   const top = rate('ceiling')!;
   console.log(`  stompkit broker      ${fmt(stompkit)} deliveries/s`);
   if (rabbitmq !== undefined) console.log(`  RabbitMQ Web-STOMP   ${fmt(rabbitmq)} deliveries/s`);
   else console.log('  RabbitMQ Web-STOMP   skipped: nothing listens on 127.0.0.1:15674 (run scripts/rabbitmq-setup)');
+  if (clustered !== undefined) console.log(`  RabbitMQ cluster (3 nodes) ${fmt(clustered)} deliveries/s  (publisher on node 1, subscribers round-robin over nodes 1..3)`);
+  else console.log(`  RabbitMQ cluster (3 nodes) skipped: ${'missing' in cluster ? cluster.missing : ''}`);
   console.log(`  bare ws (ceiling)    ${fmt(top)} deliveries/s`);
   if (rabbitmq !== undefined) console.log(`  ours / RabbitMQ      ${(stompkit / rabbitmq).toFixed(2)}×  (goal ≥ 3×)`);
+  if (clustered !== undefined && rabbitmq !== undefined) console.log(`  cluster / RabbitMQ single node ${(clustered / rabbitmq).toFixed(2)}×`);
+  if (clustered !== undefined) console.log(`  cluster / ours      ${(clustered / stompkit).toFixed(2)}×`);
   console.log(`  ours / ceiling       ${(stompkit / top).toFixed(2)}×  (goal ≥ 0.5×)`);
   console.log('  nothing lost or duplicated in any run');
 } finally {
-  await unlockRabbit?.();
+  for (const unlock of unlocks) await unlock();
   ours.proc?.kill('SIGTERM');
   ceiling.proc.kill('SIGTERM');
 }

@@ -11,6 +11,9 @@
  *   (b) the same with --memory,
  *   (c) RabbitMQ Web-STOMP at ws://127.0.0.1:15674/ws, demo users alice/bob of
  *       scripts/rabbitmq-setup (skipped when nothing listens there),
+ *   (d) the three-node RabbitMQ cluster of `scripts/rabbitmq-cluster`: alice
+ *       on node 1, bob round-robin over nodes 1..3 round by round (skipped
+ *       unless all three answer),
  * interleaved in rounds so load from elsewhere on the machine hits all alike.
  * Every message must arrive exactly once, in order; the run fails otherwise.
  *
@@ -26,6 +29,7 @@ import { STOMP_SUBPROTOCOLS } from '../../src/core/transports.js';
 import { waitForStatus } from '../../src/testing/index.js';
 import { roomEventFrame, streamSubscribeHeaders, type MessageCreatedEvent } from '../../src/chat/protocol.js';
 import { child, reachable, root } from '../support/processes.js';
+import { CLUSTER_LOCK, DEFAULT_NODE_LOCK, clusterUrls, lockRabbit } from '../support/rabbitmq.js';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 500);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -33,16 +37,21 @@ const WARMUP = Number(process.env.WARMUP ?? 50);
 
 interface Target {
   name: string;
+  /** Alice's endpoint (and bob's unless `receiverUrls`). */
   url: string;
+  /** Bob connects to the next of these each round (spread over cluster nodes). */
+  receiverUrls?: string[];
   passcode: string;
   vhost?: string;
 }
 
+const roundsRun = new Map<Target, number>();
+
 const socketFactory = (url: string): WebSocketLike => new WebSocket(url, STOMP_SUBPROTOCOLS) as unknown as WebSocketLike;
 
-function session(t: Target, login: string): StompSession {
+function session(t: Target, login: string, url = t.url): StompSession {
   return createStompSession({
-    url: t.url,
+    url,
     socketFactory,
     connectHeaders: { login, passcode: t.passcode, ...(t.vhost ? { host: t.vhost } : {}) },
     // A drop mid-run must fail the run, not be papered over by a reconnect.
@@ -62,7 +71,9 @@ interface Samples {
 async function round(t: Target, count: number): Promise<Samples> {
   const roomId = `bench-${randomUUID().slice(0, 8)}`;
   const alice = session(t, 'alice');
-  const bob = session(t, 'bob');
+  const k = roundsRun.get(t) ?? 0;
+  roundsRun.set(t, k + 1);
+  const bob = session(t, 'bob', t.receiverUrls ? t.receiverUrls[k % t.receiverUrls.length] : t.url);
   try {
     await Promise.all([waitForStatus(alice, 'connected', { timeout: 10_000 }), waitForStatus(bob, 'connected', { timeout: 10_000 })]);
     let dropped: (() => void) | null = null;
@@ -144,13 +155,21 @@ const dataDir = await mkdtemp(join(tmpdir(), 'stompkit-bench-'));
 const bin = join(root, 'bin', 'stompkit-broker.js');
 const disk = await child([bin, '--port', '0', '--data-dir', dataDir]);
 const memory = await child([bin, '--port', '0', '--memory']);
+const unlocks: (() => Promise<void>)[] = [];
 try {
   const targets: Target[] = [
     { name: 'stompkit (disk)', url: `ws://127.0.0.1:${disk.port}/ws`, passcode: 'any' },
     { name: 'stompkit (--memory)', url: `ws://127.0.0.1:${memory.port}/ws`, passcode: 'any' },
   ];
+  const vhost = process.env.DEMO_VHOST ?? 'stompkit';
   if (await reachable(15674)) {
-    targets.push({ name: 'RabbitMQ Web-STOMP', url: 'ws://127.0.0.1:15674/ws', passcode: 'stompkit', vhost: process.env.DEMO_VHOST ?? 'stompkit' });
+    unlocks.push(await lockRabbit(DEFAULT_NODE_LOCK));
+    targets.push({ name: 'RabbitMQ Web-STOMP', url: 'ws://127.0.0.1:15674/ws', passcode: 'stompkit', vhost });
+  }
+  const cluster = await clusterUrls();
+  if ('urls' in cluster) {
+    unlocks.push(await lockRabbit(CLUSTER_LOCK));
+    targets.push({ name: 'RabbitMQ cluster (3 nodes)', url: cluster.urls[0]!, receiverUrls: cluster.urls, passcode: 'stompkit', vhost });
   }
   for (const t of targets) await steadyRound(t, WARMUP);
   const all = targets.map((): Samples => ({ receipt: [], delivery: [] }));
@@ -161,20 +180,27 @@ try {
       all[k]!.delivery.push(...s.delivery);
     }
   }
-  console.log(`  ${'broker'.padEnd(22)} ${'receipt p50'.padStart(11)} ${'p95'.padStart(7)} ${'p99'.padStart(7)}   ${'delivery p50'.padStart(12)} ${'p95'.padStart(7)} ${'p99'.padStart(7)}`);
-  const p50s: number[] = [];
+  console.log(`  ${'broker'.padEnd(26)} ${'receipt p50'.padStart(11)} ${'p95'.padStart(7)} ${'p99'.padStart(7)}   ${'delivery p50'.padStart(12)} ${'p95'.padStart(7)} ${'p99'.padStart(7)}`);
+  const p50s = new Map<string, number>();
   for (const [k, t] of targets.entries()) {
     const receipt = all[k]!.receipt.sort((a, b) => a - b);
     const delivery = all[k]!.delivery.sort((a, b) => a - b);
-    p50s.push(percentile(delivery, 50));
+    p50s.set(t.name, percentile(delivery, 50));
     console.log(
-      `  ${t.name.padEnd(22)} ${ms(percentile(receipt, 50)).padStart(11)} ${ms(percentile(receipt, 95))} ${ms(percentile(receipt, 99))}   ${ms(percentile(delivery, 50)).padStart(12)} ${ms(percentile(delivery, 95))} ${ms(percentile(delivery, 99))}`,
+      `  ${t.name.padEnd(26)} ${ms(percentile(receipt, 50)).padStart(11)} ${ms(percentile(receipt, 95))} ${ms(percentile(receipt, 99))}   ${ms(percentile(delivery, 50)).padStart(12)} ${ms(percentile(delivery, 95))} ${ms(percentile(delivery, 99))}`,
     );
   }
-  if (targets.length > 2) console.log(`  delivery p50, RabbitMQ / stompkit (disk): ${(p50s[2]! / p50s[0]!).toFixed(2)}×`);
+  const ours = p50s.get('stompkit (disk)')!;
+  const single = p50s.get('RabbitMQ Web-STOMP');
+  const clustered = p50s.get('RabbitMQ cluster (3 nodes)');
+  if (single !== undefined) console.log(`  delivery p50, RabbitMQ / stompkit (disk): ${(single / ours).toFixed(2)}×`);
   else console.log('  RabbitMQ Web-STOMP skipped: nothing listens on 127.0.0.1:15674 (run scripts/rabbitmq-setup)');
+  if (clustered !== undefined && single !== undefined) console.log(`  delivery p50, RabbitMQ cluster / RabbitMQ single node: ${(clustered / single).toFixed(2)}×`);
+  if (clustered !== undefined) console.log(`  delivery p50, RabbitMQ cluster / stompkit (disk): ${(clustered / ours).toFixed(2)}×`);
+  else console.log(`  RabbitMQ cluster (3 nodes) skipped: ${'missing' in cluster ? cluster.missing : ''}`);
   console.log(`  every message arrived once, in order, from alice, on every broker (${all[0]!.delivery.length} per broker)`);
 } finally {
+  for (const unlock of unlocks) await unlock();
   disk.proc.kill('SIGTERM');
   memory.proc.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 200));
