@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createServer, type ViteDevServer } from 'vite';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer, type InlineConfig, type ViteDevServer } from 'vite';
 import type { Browser } from 'playwright-core';
 import { demoViteConfig, type DemoConfigOptions } from '../../demo/vite-config';
 import { launchChromium } from './chromium';
@@ -13,6 +14,25 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
+const viteCache = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../node_modules/.vite');
+
+/**
+ * The demo's Vite config as the tests serve it. Demos with and without the
+ * dev broker plugin pre-bundle the same dependencies under different config
+ * hashes, so each kind keeps its own cache: sharing one would re-bundle it at
+ * every switch, and servers running side by side would overwrite each other's.
+ * The global setup fills both before any test file starts.
+ */
+export function demoServerConfig(options: DemoConfigOptions = {}): InlineConfig {
+  return {
+    ...demoViteConfig({ ...options, port: 0 }),
+    configFile: false,
+    cacheDir: join(viteCache, options.brokerUrl ? 'demo-external-broker' : 'demo-dev-broker'),
+    // Tests edit nothing; watching would only cost CPU.
+    server: { host: '127.0.0.1', port: 0, watch: null, hmr: false },
+  };
+}
+
 /**
  * The demo exactly as `npm run demo` serves it — Vite's dev server with the
  * dev broker plugin on the same origin — on a free port, with a fresh data
@@ -20,12 +40,7 @@ export interface DemoServer {
  */
 export async function startDemo(options: DemoConfigOptions = {}): Promise<DemoServer> {
   const dataDir = options.brokerUrl ? undefined : await mkdtemp(join(tmpdir(), 'stompkit-demo-'));
-  const server = await createServer({
-    ...demoViteConfig({ dataDir, ...options, port: 0 }),
-    configFile: false,
-    // Tests edit nothing; watching would only cost CPU.
-    server: { host: '127.0.0.1', port: 0, watch: null, hmr: false },
-  });
+  const server = await createServer(demoServerConfig({ dataDir, ...options }));
   await server.listen();
   const address = server.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('startDemo: Vite is not listening on a TCP port');

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { ExpectStatic, TestContext } from 'vitest';
 import { startCli, type Cli } from '../support/broker-cli';
 import { startSilentProxy, type SilentProxy } from '../support/silent-proxy';
 import { launchChromium, newPage } from './chromium';
@@ -13,33 +14,57 @@ import { startDemo, type DemoServer } from './demo-server';
 // The demo talks to the broker CLI (its own process, so it can be killed
 // with SIGKILL) through a TCP proxy that can go silent without closing
 // anything. Every message must arrive exactly once, in order, on both sides.
-let dataDir: string;
-let broker: Cli;
-let proxy: SilentProxy;
-let demo: DemoServer;
+// Each test has its own broker, proxy and demo, so the outages (mostly
+// waiting out real time) run side by side without touching each other.
 let browser: Browser;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'stompkit-outages-'));
-  broker = await startCli(['--data-dir', dataDir]);
-  proxy = await startSilentProxy(broker.port);
-  demo = await startDemo({ brokerUrl: `ws://127.0.0.1:${proxy.port}/ws`, sockjsUrl: `http://127.0.0.1:${proxy.port}/sockjs` });
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await demo?.close();
-  await proxy?.close();
-  broker?.proc.kill('SIGTERM');
-  await broker?.exited;
-  await rm(dataDir, { recursive: true, force: true });
 });
+
+interface Stack {
+  /** The running broker CLI (replaced by `restart`). */
+  readonly broker: Cli;
+  readonly proxy: SilentProxy;
+  readonly demo: DemoServer;
+  /** Starts the broker CLI again on its port and data directory. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A broker CLI with its own data directory, the silent proxy in front of it, and the demo pointed at the proxy. */
+async function startStack(): Promise<Stack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'stompkit-outages-'));
+  let broker = await startCli(['--data-dir', dataDir]);
+  const proxy = await startSilentProxy(broker.port);
+  const demo = await startDemo({ brokerUrl: `ws://127.0.0.1:${proxy.port}/ws`, sockjsUrl: `http://127.0.0.1:${proxy.port}/sockjs` });
+  return {
+    get broker() {
+      return broker;
+    },
+    proxy,
+    demo,
+    async restart() {
+      broker = await startCli(['--data-dir', dataDir, '--port', String(broker.port)]);
+    },
+    async close() {
+      await demo.close();
+      await proxy.close();
+      broker.proc.kill('SIGTERM');
+      await broker.exited;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Alice and Bob in a fresh room, one message each way delivered and confirmed. */
-async function twoUsersIn(room: string): Promise<{ alice: Page; bob: Page; close: () => Promise<void> }> {
+async function twoUsersIn(demo: DemoServer, room: string): Promise<{ alice: Page; bob: Page; close: () => Promise<void> }> {
   const a = await newPage(browser);
   const b = await newPage(browser);
   await signIn(a.page, demo.origin, 'alice');
@@ -98,7 +123,7 @@ async function bannerShownAfter(page: Page, since: number): Promise<number> {
 }
 
 /** Waits (no user action) until both pages show `expected`, every message `sent`, each once. */
-async function everythingOnce(pages: Page[], expected: string[]): Promise<void> {
+async function everythingOnce(expect: ExpectStatic, pages: Page[], expected: string[]): Promise<void> {
   for (const page of pages) {
     await page.waitForFunction(
       (n) => {
@@ -125,8 +150,18 @@ async function watchForFailures(page: Page): Promise<void> {
 }
 const failuresSeen = (page: Page) => page.evaluate(() => (window as unknown as { __failedSeen?: number }).__failedSeen ?? 0);
 
-test.each([20, 90])('offline for %i s, typing right after the network goes: delivered once, in order, without Retry', async (seconds) => {
-  const { alice, bob, close } = await twoUsersIn(`offline-${seconds}`);
+/** This test's own broker, proxy and demo, closed when it ends (passed or not). */
+async function stackForTest({ onTestFinished }: TestContext): Promise<Stack> {
+  const stack = await startStack();
+  onTestFinished(() => stack.close());
+  return stack;
+}
+
+const OFFLINE = 'offline for %i s, typing right after the network goes: delivered once, in order, without Retry';
+test.concurrent.for([20, 90])(OFFLINE, { timeout: 300_000 }, async (seconds, ctx) => {
+  const { expect } = ctx;
+  const { demo } = await stackForTest(ctx);
+  const { alice, bob, close } = await twoUsersIn(demo, `offline-${seconds}`);
   await watchForFailures(alice);
   await probeOffline(alice);
   const context = alice.context();
@@ -145,14 +180,16 @@ test.each([20, 90])('offline for %i s, typing right after the network goes: deli
   await sleep(seconds * 1000 - (Date.now() - wentOffline));
   await context.setOffline(false);
   const expected = ['hello (alice)', 'hello (bob)', ...typed];
-  await everythingOnce([alice, bob], expected);
+  await everythingOnce(expect, [alice, bob], expected);
   expect(await failuresSeen(alice)).toBe(0);
   console.info(`offline ${seconds} s: banner ${shownAfter} ms after the offline event`);
   await close();
-}, 300_000);
+});
 
-test('a network that goes silent without closing: noticed by heart-beats, delivered once after it returns', async () => {
-  const { alice, bob, close } = await twoUsersIn('silent');
+test.concurrent('a network that goes silent without closing: noticed by heart-beats, delivered once after it returns', async (ctx) => {
+  const { expect } = ctx;
+  const { demo, proxy } = await stackForTest(ctx);
+  const { alice, bob, close } = await twoUsersIn(demo, 'silent');
   await watchForFailures(alice);
   proxy.silence();
   const silentAt = Date.now();
@@ -162,14 +199,17 @@ test('a network that goes silent without closing: noticed by heart-beats, delive
   const reason = (await sessionState(alice)).error?.message;
   await sleep(20_000 - (Date.now() - silentAt));
   proxy.restore();
-  await everythingOnce([alice, bob], ['hello (alice)', 'hello (bob)', ...typed]);
+  await everythingOnce(expect, [alice, bob], ['hello (alice)', 'hello (bob)', ...typed]);
   expect(await failuresSeen(alice)).toBe(0);
   console.info(`silent drop: banner ${shownAfter} ms after the proxy went silent (${reason})`);
   await close();
 }, 300_000);
 
-test('broker killed with SIGKILL, restarted 30 s later: sends typed at the kill arrive once, in order', async () => {
-  const { alice, bob, close } = await twoUsersIn('killed');
+test.concurrent('broker killed with SIGKILL, restarted 30 s later: sends typed at the kill arrive once, in order', async (ctx) => {
+  const { expect } = ctx;
+  const stack = await stackForTest(ctx);
+  const { broker } = stack;
+  const { alice, bob, close } = await twoUsersIn(stack.demo, 'killed');
   await watchForFailures(alice);
   await watchForFailures(bob);
   broker.proc.kill('SIGKILL');
@@ -181,7 +221,7 @@ test('broker killed with SIGKILL, restarted 30 s later: sends typed at the kill 
   await broker.exited;
   const shownAfter = await bannerShownAfter(alice, killedAt); // typing included
   await sleep(30_000 - (Date.now() - killedAt));
-  broker = await startCli(['--data-dir', dataDir, '--port', String(broker.port)]);
+  await stack.restart();
   const expected = ['hello (alice)', 'hello (bob)', ...fromAlice, ...fromBob];
   // Each person's messages keep their order; the two people interleave as the broker took them.
   for (const page of [alice, bob]) {
