@@ -47,7 +47,7 @@ export async function announce({ session, store, echoes, report, following, user
     await transaction.commit();
     for (const { id } of sends) echoes.receipted(id);
   } catch (error) {
-    for (const { id } of sends) echoes.arrived(id);
+    for (const { id } of sends) echoes.failed(id);
     await transaction.abort().catch(() => undefined);
     // Nothing was committed, so nothing is shown.
     for (const { roomId, id } of sends) store.discard(roomId, id);

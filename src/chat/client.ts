@@ -183,7 +183,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
     return send().then(
       () => echoes.receipted(event.id),
       (error: unknown) => {
-        echoes.arrived(event.id);
+        echoes.failed(event.id);
         throw error;
       },
     );

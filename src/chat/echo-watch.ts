@@ -3,12 +3,16 @@
  * stream, which this client reads anyway. Brokers have confirmed stream
  * publishes they then dropped: RabbitMQ 3.10, when a stream's leader dies
  * while a connection has publishes to it unconfirmed, resends them under the
- * wrong sequence numbers, and the stream then discards that connection's
- * next publishes as duplicates while still confirming them. Only another
- * connection (another channel) publishes again. So an event of ours that
- * has not come back `timeout` ms after its receipt replaces the connection
- * and is sent again, in the order first sent, with the same id: the store
- * keeps the copy that arrives first and drops any other.
+ * channel's publish numbers instead of the stream's, and the stream then
+ * discards that connection's next publishes as duplicates while confirming
+ * them; the resent ones are never confirmed. Only another connection (another
+ * channel) publishes normally again. Two signs, whichever comes first:
+ * - a RECEIPT for a room's event while an earlier event to the same room is
+ *   still unanswered (one stream confirms in order: its leader changed);
+ * - an event still not back `timeout` ms after its RECEIPT.
+ * Then the connection is replaced and every receipted event not yet back is
+ * sent again with the same id, ahead of later sends (the outbox keeps each
+ * id's place); the store keeps the copy that arrives first.
  */
 import type { StompSession } from '../core/types';
 import type { RoomEvent } from './protocol';
@@ -23,8 +27,10 @@ export interface EchoWatchContext {
   timeout: number;
 }
 
-interface Awaited {
+interface Watched {
   event: RoomEvent;
+  receipted: boolean;
+  arrived: boolean;
   /** When it counts as lost (epoch ms); Infinity until its RECEIPT. */
   due: number;
   /** The current wait: doubled after each resend, so a slow reader cannot make a loop of reconnects. */
@@ -37,30 +43,42 @@ const MAX_WAIT = 120_000;
 export type EchoWatch = ReturnType<typeof createEchoWatch>;
 
 export function createEchoWatch({ session, now, resend, timeout }: EchoWatchContext) {
-  const awaiting = new Map<string, Awaited>();
+  /** In send order (a resend keeps its place). */
+  const watched = new Map<string, Watched>();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  /** The connection was replaced because of lost events: they are sent once it is back. */
-  let resendOnConnect = false;
 
   const schedule = (): void => {
     clearTimeout(timer);
     let next = Infinity;
-    for (const entry of awaiting.values()) next = Math.min(next, entry.due);
+    for (const entry of watched.values()) next = Math.min(next, entry.due);
     if (next !== Infinity) timer = setTimeout(check, Math.max(0, next - now()));
   };
 
   const check = (): void => {
     const at = now();
-    if (![...awaiting.values()].some((entry) => entry.due <= at)) return schedule();
-    // Not connected: `connected()` gives the readers a fresh wait.
-    if (session.getSnapshot().status !== 'connected') return;
-    resendOnConnect = true;
-    session.reconnect('a receipted send did not come back through its stream');
+    if ([...watched.values()].some((entry) => entry.due <= at)) replace('a receipted send did not come back through its stream');
+    else schedule();
   };
 
-  /** The room's stream delivered an event (ours or not), or its send failed (the send path reports that). */
-  const arrived = (eventId: string): void => {
-    if (awaiting.delete(eventId) && awaiting.size === 0) clearTimeout(timer);
+  /** Replace the connection; what it lost goes again first. Not connected: `connected()` restarts the waits. */
+  const replace = (reason: string): void => {
+    if (session.getSnapshot().status !== 'connected') return;
+    // Synchronous: from here sends queue for the next connection, each at its old place.
+    session.reconnect(reason);
+    for (const entry of watched.values()) {
+      if (!entry.receipted || entry.arrived) continue;
+      entry.receipted = false;
+      entry.due = Infinity;
+      entry.wait = Math.min(entry.wait * 2, MAX_WAIT);
+      // A failed resend is the send path's to report.
+      resend(entry.event).catch(() => undefined);
+    }
+    schedule();
+  };
+
+  /** Done with an entry: its send failed, or it is both receipted and back. */
+  const drop = (eventId: string): void => {
+    if (watched.delete(eventId) && watched.size === 0) clearTimeout(timer);
   };
 
   return {
@@ -69,47 +87,50 @@ export function createEchoWatch({ session, now, resend, timeout }: EchoWatchCont
      * before its receipt: the stream may bring it back before the RECEIPT.
      */
     track(event: RoomEvent): void {
-      awaiting.set(event.id, { event, due: Infinity, wait: awaiting.get(event.id)?.wait ?? timeout });
+      watched.set(event.id, { event, receipted: false, arrived: false, due: Infinity, wait: watched.get(event.id)?.wait ?? timeout });
     },
 
-    /** The broker receipted a tracked event: it must be back within the wait. */
+    /** The broker receipted a tracked event. */
     receipted(eventId: string): void {
-      const entry = awaiting.get(eventId);
+      const entry = watched.get(eventId);
       if (!entry) return;
+      for (const [id, earlier] of watched) {
+        if (id === eventId) break;
+        if (!earlier.receipted && earlier.event.roomId === entry.event.roomId) {
+          entry.receipted = true;
+          return replace('RECEIPTs of a stream came out of order');
+        }
+      }
+      entry.receipted = true;
+      if (entry.arrived) return drop(eventId);
       entry.due = now() + entry.wait;
       schedule();
     },
 
-    arrived,
+    /** The room's stream delivered an event (ours or not). */
+    arrived(eventId: string): void {
+      const entry = watched.get(eventId);
+      if (!entry) return;
+      entry.arrived = true;
+      if (entry.receipted) drop(eventId);
+    },
+
+    /** The send failed: the send path reports it. */
+    failed: drop,
 
     /** Nobody reads the room any more: its events can no longer be checked. */
     forgetRoom(roomId: string): void {
-      for (const [id, entry] of awaiting) if (entry.event.roomId === roomId) arrived(id);
+      for (const [id, entry] of watched) if (entry.event.roomId === roomId) drop(id);
     },
 
-    /**
-     * The session is connected again. After a replacement the lost events go
-     * out now, in order; after any other drop the resumed readers get a whole
-     * wait to bring them back.
-     */
+    /** Connected again after a drop: the resumed readers get a whole wait to bring events back. */
     connected(): void {
-      const resending = resendOnConnect;
-      resendOnConnect = false;
-      for (const entry of awaiting.values()) {
-        if (!resending) {
-          if (entry.due !== Infinity) entry.due = now() + entry.wait;
-          continue;
-        }
-        entry.wait = Math.min(entry.wait * 2, MAX_WAIT);
-        entry.due = Infinity;
-        // A failed resend is the send path's to report.
-        resend(entry.event).catch(() => undefined);
-      }
+      for (const entry of watched.values()) if (entry.due !== Infinity) entry.due = now() + entry.wait;
       schedule();
     },
 
     dispose(): void {
-      awaiting.clear();
+      watched.clear();
       clearTimeout(timer);
     },
   };

@@ -208,7 +208,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (unconfirmedCount >= (options.maxEntries ?? 10_000)) {
       throw new Error('send: the outbox is full; retry or drop failed entries');
     }
-    if (existing) remove(id);
+    // A confirmed entry sent again keeps its place: after a reconnect it goes before later sends.
     const encoded = encodeBody(body, clean);
     const text = typeof encoded.body === 'string';
     return {

@@ -11,8 +11,12 @@ import type { AddressInfo } from 'node:net';
 export interface ReceiptForgingProxy {
   /** `ws://127.0.0.1:<port>/ws`: give it to the session as its url. */
   url: string;
-  /** From now on, the open connections drop stream SENDs and forge their RECEIPTs. */
-  poison(): void;
+  /**
+   * From now on, the open connections drop stream SENDs and forge their
+   * RECEIPTs; with `unansweredFirst`, the first one dropped gets no RECEIPT
+   * at all (as RabbitMQ 3.10 never confirms what it resent under a wrong number).
+   */
+  poison(options?: { unansweredFirst?: boolean }): void;
   /** Connections opened through the proxy so far. */
   readonly connections: number;
   /** Bodies of the SENDs swallowed so far. */
@@ -25,7 +29,7 @@ const STREAM_SEND = /^SEND\n(?:[^\n]*\n)*?destination:\/queue\/chat\.room\./;
 export async function startReceiptForgingProxy(target: string): Promise<ReceiptForgingProxy> {
   let opened = 0;
   const swallowed: string[] = [];
-  const live = new Set<{ poisoned: boolean }>();
+  const live = new Set<{ poisoned: boolean; unanswered: number }>();
   const server = new WebSocketServer({
     host: '127.0.0.1',
     port: 0,
@@ -33,7 +37,7 @@ export async function startReceiptForgingProxy(target: string): Promise<ReceiptF
   });
   server.on('connection', (client, request) => {
     opened++;
-    const state = { poisoned: false };
+    const state = { poisoned: false, unanswered: 0 };
     live.add(state);
     const protocols = String(request.headers['sec-websocket-protocol'] ?? '')
       .split(',')
@@ -52,7 +56,8 @@ export async function startReceiptForgingProxy(target: string): Promise<ReceiptF
       if (state.poisoned && STREAM_SEND.test(text)) {
         const receipt = /\nreceipt:([^\n]*)\n/.exec(text)?.[1];
         swallowed.push(text.slice(text.indexOf('\n\n') + 2).replace(/\0[\s\S]*$/, ''));
-        if (receipt !== undefined) client.send(`RECEIPT\nreceipt-id:${receipt}\n\n\0`);
+        if (state.unanswered > 0) state.unanswered--;
+        else if (receipt !== undefined) client.send(`RECEIPT\nreceipt-id:${receipt}\n\n\0`);
         return;
       }
       if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary });
@@ -71,8 +76,8 @@ export async function startReceiptForgingProxy(target: string): Promise<ReceiptF
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   return {
     url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`,
-    poison() {
-      for (const state of live) state.poisoned = true;
+    poison({ unansweredFirst = false } = {}) {
+      for (const state of live) Object.assign(state, { poisoned: true, unanswered: +unansweredFirst });
     },
     get connections() {
       return opened;

@@ -32,10 +32,10 @@ const WAIT = { timeout: 15_000 };
 const ECHO_TIMEOUT = 400;
 
 /** Alice chats through the proxy; bob directly. */
-async function twoUsers(room: string) {
+async function twoUsers(room: string, echoTimeout = ECHO_TIMEOUT) {
   const session = sessions.open(broker, { url: proxy.url, connectHeaders: pool.headers(broker, 'alice') });
   const errors: ChatError[] = [];
-  const alice = { name: 'alice', session, errors, chat: createChatClient(session, { userId: 'alice', echoTimeout: ECHO_TIMEOUT, onError: (e) => errors.push(e) }) };
+  const alice = { name: 'alice', session, errors, chat: createChatClient(session, { userId: 'alice', echoTimeout, onError: (e) => errors.push(e) }) };
   const bob = pool.open(broker, 'bob');
   await Promise.all([waitForStatus(alice.session, 'connected', WAIT), waitForStatus(bob.session, 'connected', WAIT)]);
   alice.chat.openRoom(room, { presence: false, typing: false });
@@ -76,4 +76,23 @@ test('messages that come back, even before their RECEIPT, never replace the conn
   expect(proxy.connections).toBe(1);
   expect(alice.session.getSnapshot().status).toBe('connected');
   expect(texts(alice, room)).toEqual(all);
+});
+
+test('a RECEIPT that overtakes an unanswered send to the same room replaces the connection at once, order kept', async () => {
+  const room = uniqueRoom('echo');
+  // A wait far beyond the test's ceilings: only the out-of-order RECEIPT can act in time.
+  const { alice, bob } = await twoUsers(room, 600_000);
+  await alice.chat.sendMessage(room, 'm0');
+  await vi.waitFor(() => expect(texts(bob, room)).toEqual(['m0']), WAIT);
+
+  proxy.poison({ unansweredFirst: true });
+  const d = alice.chat.sendMessage(room, 'd'); // dropped, never answered
+  await alice.chat.sendMessage(room, 'e'); // dropped, answered: overtakes d
+  await d;
+  await alice.chat.sendMessage(room, 'f');
+  await vi.waitFor(() => expect(texts(bob, room)).toEqual(['m0', 'd', 'e', 'f']), WAIT);
+  await vi.waitFor(() => expect(texts(alice, room)).toEqual(['m0', 'd', 'e', 'f']), WAIT);
+  expect(proxy.swallowed).toHaveLength(2);
+  expect(proxy.connections).toBe(2);
+  expect([...alice.errors, ...bob.errors]).toEqual([]);
 });
