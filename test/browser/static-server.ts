@@ -33,8 +33,9 @@ export async function serveStatic(root: string, extra: Record<string, string> = 
   const server: Server = createServer((req, res) => {
     void (async () => {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-      let file = extra[path] ?? normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
-      if (!(file.startsWith(base) || extra[path]) || req.method !== 'GET') {
+      const named = Object.hasOwn(extra, path) ? extra[path] : undefined;
+      let file = named ?? normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
+      if (!(named || file.startsWith(base)) || req.method !== 'GET') {
         res.writeHead(req.method === 'GET' ? 403 : 405).end();
         return;
       }
