@@ -22,14 +22,20 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** A tiny static file server for a built Storybook: GET only, no directory listings, nothing outside `root`. */
-export async function serveStatic(root: string): Promise<StaticServer> {
+/**
+ * A tiny static file server for a built Storybook: GET only, no directory
+ * listings, nothing outside `root` except the files named in `extra` (URL path
+ * to file). A build does not change while it is served, so every answer may be
+ * cached: a page loaded again takes its scripts from Chromium's cache, compiled.
+ */
+export async function serveStatic(root: string, extra: Record<string, string> = {}): Promise<StaticServer> {
   const base = normalize(root + sep);
   const server: Server = createServer((req, res) => {
     void (async () => {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-      let file = normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
-      if (!file.startsWith(base) || req.method !== 'GET') {
+      const named = Object.hasOwn(extra, path) ? extra[path] : undefined;
+      let file = named ?? normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
+      if (!(named || file.startsWith(base)) || req.method !== 'GET') {
         res.writeHead(req.method === 'GET' ? 403 : 405).end();
         return;
       }
@@ -43,7 +49,11 @@ export async function serveStatic(root: string): Promise<StaticServer> {
         res.writeHead(path === '/favicon.ico' ? 204 : 404).end();
         return;
       }
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': info.size });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-length': info.size,
+        'cache-control': 'max-age=3600',
+      });
       createReadStream(file).pipe(res);
     })();
   });

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { collectErrors, launchChromium } from './chromium';
 import { serveStatic, type StaticServer } from './static-server';
 
@@ -20,6 +20,8 @@ interface IndexEntry {
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
+/** Where the static server serves axe, so pages take it from the cache after the first. */
+const AXE_URL = '/__axe.min.js';
 
 let browser: Browser;
 let server: StaticServer;
@@ -49,7 +51,7 @@ beforeAll(async () => {
   }
   const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as { entries: Record<string, IndexEntry> };
   stories = Object.values(index.entries).filter((e) => e.type === 'story');
-  server = await serveStatic(dir);
+  server = await serveStatic(dir, { [AXE_URL]: AXE });
   browser = await launchChromium();
 }, 600_000);
 
@@ -93,51 +95,76 @@ test('the build has every component and the hooks ticker', () => {
   }
 });
 
+/** Everything wrong with one story: render or play failure, console errors, axe violations. */
+async function checkStory(context: BrowserContext, story: IndexEntry): Promise<string[]> {
+  const failures: string[] = [];
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  const phase = await renderStory(page, story.id).catch((e: Error) => `timeout (${e.message.split('\n')[0]})`);
+  // Storybook shows render and play failures in its error overlay.
+  const overlay = await page.evaluate(() => document.body.classList.contains('sb-show-errordisplay'));
+  const shownError = overlay ? await page.locator('#error-message').textContent().catch(() => null) : null;
+  if ((phase !== 'completed' && phase !== 'finished') || overlay) {
+    failures.push(`${story.id}: phase ${phase}${shownError ? `: ${shownError}` : ''}`);
+  }
+  if (errors.length) failures.push(`${story.id}: console errors: ${errors.join(' | ')}`);
+  // A part fading in is checked as it ends up, not at whatever opacity axe happens to catch.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
+  await page.addScriptTag({ url: `${server.origin}${AXE_URL}` });
+  const { violations, passes } = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: unknown,
+            opts: unknown,
+          ) => Promise<{ passes: unknown[]; violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }>;
+        };
+      }
+    ).axe;
+    // A story is a component on its own, not a page: the page-structure
+    // rules (landmarks, a main heading) do not apply to it.
+    const result = await axe.run(document.getElementById('storybook-root'), {
+      rules: { region: { enabled: false }, 'page-has-heading-one': { enabled: false }, 'landmark-one-main': { enabled: false } },
+    });
+    return {
+      // A story that renders nothing visible (e.g. nobody typing) has nothing for axe to check.
+      passes: document.getElementById('storybook-root')?.innerText.trim() ? result.passes.length : -1,
+      violations: result.violations.map((v) => `${v.id} (${v.help}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`),
+    };
+  });
+  // axe really looked at something (an empty root would pass vacuously).
+  if (passes === 0) failures.push(`${story.id}: axe checked no rule on the story`);
+  if (violations.length) failures.push(`${story.id}: axe: ${violations.join(' ; ')}`);
+  await page.close();
+  return failures;
+}
+
+// Stories spend most of their time in play functions and scenes waiting on
+// timers, so two run at once, each in its own context (its own window, so
+// neither is a background tab with throttled frames).
+const LANES = 2;
+
 test('every story renders and plays without console errors, and axe finds no violations', async () => {
   expect(stories.length).toBeGreaterThan(0);
-  const failures: string[] = [];
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-  for (const story of stories) {
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    const phase = await renderStory(page, story.id).catch((e: Error) => `timeout (${e.message.split('\n')[0]})`);
-    // Storybook shows render and play failures in its error overlay.
-    const overlay = await page.evaluate(() => document.body.classList.contains('sb-show-errordisplay'));
-    const shownError = overlay ? await page.locator('#error-message').textContent().catch(() => null) : null;
-    if ((phase !== 'completed' && phase !== 'finished') || overlay) {
-      failures.push(`${story.id}: phase ${phase}${shownError ? `: ${shownError}` : ''}`);
-    }
-    if (errors.length) failures.push(`${story.id}: console errors: ${errors.join(' | ')}`);
-    await page.addScriptTag({ path: AXE });
-    const { violations, passes } = await page.evaluate(async () => {
-      const axe = (
-        window as unknown as {
-          axe: {
-            run: (
-              ctx: unknown,
-              opts: unknown,
-            ) => Promise<{ passes: unknown[]; violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown }> }> }>;
-          };
-        }
-      ).axe;
-      // A story is a component on its own, not a page: the page-structure
-      // rules (landmarks, a main heading) do not apply to it.
-      const result = await axe.run(document.getElementById('storybook-root'), {
-        rules: { region: { enabled: false }, 'page-has-heading-one': { enabled: false }, 'landmark-one-main': { enabled: false } },
-      });
-      return {
-        // A story that renders nothing visible (e.g. nobody typing) has nothing for axe to check.
-        passes: document.getElementById('storybook-root')?.innerText.trim() ? result.passes.length : -1,
-        violations: result.violations.map((v) => `${v.id} (${v.help}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`),
-      };
-    });
-    // axe really looked at something (an empty root would pass vacuously).
-    if (passes === 0) failures.push(`${story.id}: axe checked no rule on the story`);
-    if (violations.length) failures.push(`${story.id}: axe: ${violations.join(' ; ')}`);
-    await page.close();
-  }
-  await context.close();
-  expect(failures).toEqual([]);
+  const found: string[][] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: LANES }, async () => {
+      const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+      for (let i = next++; i < stories.length; i = next++) found[i] = await checkStory(context, stories[i]);
+      await context.close();
+    }),
+  );
+  // In story order, whichever lane met them.
+  expect(found.flat()).toEqual([]);
 }, 600_000);
 
 // Screenshots of the main stories for review (light, dark, RTL, 390 px),
