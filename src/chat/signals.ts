@@ -34,6 +34,7 @@ export class PresenceMembership {
   private readonly unsubscribe: () => void;
   private readonly timer: ReturnType<typeof setInterval>;
   private lastSent = 0;
+  private answerTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly ctx: SignalContext,
@@ -52,6 +53,7 @@ export class PresenceMembership {
 
   leave(): void {
     clearInterval(this.timer);
+    clearTimeout(this.answerTimer);
     this.signal('presence.leave');
     this.unsubscribe();
   }
@@ -60,14 +62,27 @@ export class PresenceMembership {
     const result = validatePresenceMessage(message, destination);
     if (!result.ok) return this.ctx.report(result.error);
     this.ctx.store.receive({ kind: 'presence', envelope: result.value });
-    // A newcomer should see us now, not at our next heartbeat (at most one reply a second).
     const { event, author } = result.value;
-    if (event.type === 'presence.join' && author !== this.ctx.me() && this.ctx.now() - this.lastSent > 1000) {
-      this.signal('presence.heartbeat');
-    }
+    if (event.type === 'presence.join' && author !== this.ctx.me()) this.answer();
     // Presence counts a user once, however many tabs: when another tab of ours
     // leaves the room while this one still shows it, we are still here.
     if (event.type === 'presence.leave' && author === this.ctx.me()) this.signal('presence.heartbeat');
+  }
+
+  /**
+   * A newcomer should see us now, not at our next heartbeat. At most one
+   * reply a second; one due sooner is deferred, never dropped: when two
+   * members join at once, the broker may route one's join before the
+   * other's subscription exists, and only the answer to the other join tells
+   * the one who missed it.
+   */
+  private answer(): void {
+    const wait = this.lastSent + 1000 - this.ctx.now();
+    if (wait < 0) return this.signal('presence.heartbeat');
+    this.answerTimer ??= setTimeout(() => {
+      this.answerTimer = undefined;
+      this.signal('presence.heartbeat');
+    }, wait);
   }
 
   private signal(type: PresenceSignal['type']): void {

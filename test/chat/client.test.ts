@@ -196,6 +196,19 @@ test('presence: a room opened before the first CONNECTED joins once connected, n
   await vi.waitFor(() => expect(bob.chat.store.getState().presence.general?.map((p) => p.userId)).toEqual(['alice', 'bob']));
 });
 
+test('presence: a join within a second of our own still gets its answer, deferred rather than dropped', async () => {
+  const alice = user('alice', { presenceInterval: 60_000 });
+  const bob = user('bob', { presenceInterval: 60_000 });
+  await connected(alice.session, bob.session);
+  alice.chat.openRoom('general');
+  await vi.waitFor(() => expect(alice.chat.store.getState().presence.general?.map((p) => p.userId)).toEqual(['alice']));
+  // Bob was not listening when alice joined; his join comes well within her answer throttle.
+  bob.chat.openRoom('general');
+  await vi.waitFor(() => expect(alice.chat.store.getState().presence.general?.map((p) => p.userId)).toEqual(['alice', 'bob']));
+  // No heartbeat for a minute: only alice's answer to bob's join tells him.
+  await vi.waitFor(() => expect(bob.chat.store.getState().presence.general?.map((p) => p.userId)).toEqual(['alice', 'bob']), { timeout: 5000 });
+});
+
 test('room directory: create, list, duplicate refused, bad input refused', async () => {
   const alice = user('alice');
   const bob = user('bob');
