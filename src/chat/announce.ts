@@ -4,7 +4,7 @@
  * it commits and discarded if it does not.
  */
 import type { StompSession } from '../core/types';
-import { ChatError, EVENT_ID_HEADER, assertRoomId, newEventId, roomEventFrame } from './protocol';
+import { ChatError, EVENT_ID_HEADER, assertRoomId, errorText, newEventId, roomEventFrame } from './protocol';
 import type { EchoWatch } from './echo-watch';
 import type { ChatStore } from './store';
 
@@ -19,8 +19,6 @@ export interface AnnounceContext {
   user(): string;
   now(): number;
 }
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export async function announce({ session, store, echoes, report, following, user, now }: AnnounceContext, roomIds: readonly string[], text: string): Promise<void> {
   if (!Array.isArray(roomIds) || roomIds.length === 0) throw new TypeError('announce: give at least one room id');

@@ -9,6 +9,7 @@ import type { ChatClient, ChatClientOptions, OpenRoomOptions, SendMessageOptions
 import {
   CHAT_LIMITS,
   ChatError,
+  errorText,
   DIRECTORY_DESTINATION,
   assertRoomId,
   directoryEventFrame,
@@ -33,10 +34,6 @@ function checkText(text: unknown, what = 'message text', allowEmpty = false): st
   if (typeof text !== 'string' || (!allowEmpty && text.trim() === '')) throw new TypeError(`${what} must be a non-empty string`);
   if (text.length > CHAT_LIMITS.text) throw new RangeError(`${what} is longer than ${CHAT_LIMITS.text} characters`);
   return text;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

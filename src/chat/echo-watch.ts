@@ -118,7 +118,7 @@ export function createEchoWatch({ session, now, resend, timeout }: EchoWatchCont
     /** The send failed: the send path reports it. */
     failed: drop,
 
-    /** Nobody reads the room any more: its events can no longer be checked. */
+    /** Nobody reads the room now: its events can no longer be checked. */
     forgetRoom(roomId: string): void {
       for (const [id, entry] of watched) if (entry.event.roomId === roomId) drop(id);
     },

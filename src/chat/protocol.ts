@@ -372,6 +372,11 @@ export type ChatErrorCode =
   | 'history-failed';
 
 /** An error reported to `onError`; never thrown into the store. */
+/** The message of something thrown, for an error text. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export class ChatError extends Error {
   override name = 'ChatError';
   constructor(

@@ -4,7 +4,7 @@
  * unread count is right after a reload without opening it (its stream is
  * followed from just after that point, and what came since counts).
  */
-import { ChatError, newEventId, type RoomEvent } from './protocol';
+import { ChatError, errorText, newEventId, type RoomEvent } from './protocol';
 import type { ThreadReads } from './state';
 import type { ChatStore } from './store';
 
@@ -127,7 +127,7 @@ export function createReadSender(ctx: ReadSenderContext): (roomId: string) => vo
     ctx
       .send({ id: newEventId(), type: 'read', roomId, ts: ctx.now(), messageId: latest.id, offset: latest.offset })
       .catch((error: unknown) => {
-        const text = error instanceof Error ? error.message : String(error);
+        const text = errorText(error);
         ctx.report(new ChatError('send-failed', `read marker in ${roomId} failed: ${text}`, { roomId, cause: error }));
       })
       .finally(() => {

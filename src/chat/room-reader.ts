@@ -4,7 +4,7 @@
  * by offset, and — while a view has it open — presence and typing.
  */
 import type { IncomingMessage } from '../core/types';
-import { ChatError, chatDestinations } from './protocol';
+import { ChatError, chatDestinations, errorText } from './protocol';
 import { PresenceMembership, watchTyping, type SignalContext } from './signals';
 import { StreamFollower, readPage } from './stream-reader';
 import type { OpenRoomOptions } from './client-types';
@@ -150,7 +150,7 @@ export class RoomReader {
         if (this.page === entry) this.page = null;
         // A cancelled page another one replaced: the history state is that one's.
         else if (this.page !== null) return;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorText(error);
         store.setHistory(this.roomId, { loading: false, error: abort.signal.aborted ? null : message });
         if (!abort.signal.aborted) {
           this.ctx.report(new ChatError('history-failed', `loading history of ${this.roomId} failed: ${message}`, { roomId: this.roomId, cause: error }));

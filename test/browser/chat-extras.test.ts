@@ -39,13 +39,19 @@ async function png(page: Page, width: number, height: number, noise = false): Pr
   return Buffer.from(data, 'base64');
 }
 
-test('threads, direct messages, an image and a mention between three people', async () => {
+/** Alice, bob and carol signed in to the demo, each in a page of their own; `errors` collects their pages' errors. */
+async function threePeople() {
   const { demo, browser } = fixture;
   const [alice, bob, carol] = await Promise.all([newPage(browser), newPage(browser), newPage(browser)]);
   const errors = [alice.page, bob.page, carol.page].map(collectErrors);
   await signIn(alice.page, demo.origin, 'alice');
   await signIn(bob.page, demo.origin, 'bob');
   await signIn(carol.page, demo.origin, 'carol');
+  return { demo, alice, bob, carol, errors };
+}
+
+test('threads, direct messages, an image and a mention between three people', async () => {
+  const { alice, bob, carol, errors } = await threePeople();
   for (const p of [alice.page, bob.page, carol.page]) await openRoom(p, 'general');
 
   // Thread: Bob replies from the menu, Carol from the reply count; Alice sees "2 replies".
@@ -146,12 +152,7 @@ const loaded = (page: Page, name: string) =>
   }, name);
 
 test('an image pasted into the composer uploads with progress and arrives without moving anyone\'s place in the log', async () => {
-  const { demo, browser } = fixture;
-  const [alice, bob, carol] = await Promise.all([newPage(browser), newPage(browser), newPage(browser)]);
-  const errors = [alice.page, bob.page, carol.page].map(collectErrors);
-  await signIn(alice.page, demo.origin, 'alice');
-  await signIn(bob.page, demo.origin, 'bob');
-  await signIn(carol.page, demo.origin, 'carol');
+  const { demo, alice, bob, carol, errors } = await threePeople();
   await createRoom(alice.page, 'photos');
   await openRoom(bob.page, 'photos');
   await openRoom(carol.page, 'photos');

@@ -8,14 +8,13 @@
  * What stays in memory per live message is its record size (to know when
  * compaction pays, and which offsets are live), never its body.
  */
-import { open, rename, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { QueueDeclaration, StoredQueue } from '../engine/types.js';
 import { APPEND, DECLARE, HEADER, NEXT_OFFSET, REMOVE, TRUNCATE, appendMeta, decodeDeclare, encodeDeclare, encodeNextOffset } from './log-records.js';
 import { scanRecords } from './log-scan.js';
-import { StreamIndex, readMessages } from './stream-log.js';
+import { StreamIndex, copyRanges, readMessages } from './stream-log.js';
 import type { StreamFile, StreamFileDeps } from './stream-files.js';
 
-const COPY_BYTES = 1024 * 1024;
 
 /** The state of one classic queue's log that these operations read and update. */
 export interface QueueFile extends StreamFile {
@@ -193,26 +192,3 @@ export function createQueueFiles(deps: StreamFileDeps) {
   };
 }
 
-/** Writes `header` and then the given byte ranges of `path` to a new file, fsyncs it and renames it over `path`. */
-async function copyRanges(path: string, header: Buffer, ranges: readonly { pos: number; size: number }[]): Promise<void> {
-  const tmp = `${path}.compact`;
-  const src = await open(path, 'r');
-  const dst = await open(tmp, 'w');
-  try {
-    await dst.write(header);
-    const buf = Buffer.allocUnsafe(COPY_BYTES);
-    for (const r of ranges) {
-      for (let pos = r.pos, end = r.pos + r.size; pos < end; ) {
-        const { bytesRead } = await src.read(buf, 0, Math.min(COPY_BYTES, end - pos), pos);
-        if (bytesRead === 0) throw new Error(`${path}: ended at ${pos} while compacting`);
-        await dst.write(buf.subarray(0, bytesRead));
-        pos += bytesRead;
-      }
-    }
-    await dst.datasync();
-  } finally {
-    await dst.close();
-    await src.close();
-  }
-  await rename(tmp, path);
-}

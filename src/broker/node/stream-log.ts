@@ -203,17 +203,30 @@ export async function copyLiveTail(
   end: number,
 ): Promise<number> {
   const header = Buffer.concat([encodeDeclare(declaration), encodeNextOffset(nextOffset), encodeTruncate(truncatedBefore)]);
+  await copyRanges(path, header, [{ pos: cut, size: end - cut }]);
+  return header.length;
+}
+
+/**
+ * Writes `header` and then the given byte ranges of `path` to a new file,
+ * fsyncs it and renames it over `path` (compaction of stream and queue logs).
+ * A file shorter than a range says the log changed under us: the copy fails
+ * and the old file stays.
+ */
+export async function copyRanges(path: string, header: Buffer, ranges: readonly { pos: number; size: number }[]): Promise<void> {
   const tmp = `${path}.compact`;
   const src = await open(path, 'r');
   const dst = await open(tmp, 'w');
   try {
     await dst.write(header);
     const buf = Buffer.allocUnsafe(COPY_BYTES);
-    for (let pos = cut; pos < end; ) {
-      const { bytesRead } = await src.read(buf, 0, Math.min(COPY_BYTES, end - pos), pos);
-      if (bytesRead === 0) break;
-      await dst.write(buf.subarray(0, bytesRead));
-      pos += bytesRead;
+    for (const r of ranges) {
+      for (let pos = r.pos, end = r.pos + r.size; pos < end; ) {
+        const { bytesRead } = await src.read(buf, 0, Math.min(COPY_BYTES, end - pos), pos);
+        if (bytesRead === 0) throw new Error(`${path}: ended at ${pos} while compacting`);
+        await dst.write(buf.subarray(0, bytesRead));
+        pos += bytesRead;
+      }
     }
     await dst.datasync();
   } finally {
@@ -221,7 +234,6 @@ export async function copyLiveTail(
     await src.close();
   }
   await rename(tmp, path);
-  return header.length;
 }
 
 /** The exact position of the first message at or after `before`, scanning from the run that holds it. */

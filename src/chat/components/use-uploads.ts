@@ -1,6 +1,6 @@
 'use client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Attachment } from '../protocol';
+import { errorText, type Attachment } from '../protocol';
 import type { UploadFile } from '../upload';
 
 /** A file on its way into a message. */
@@ -42,7 +42,7 @@ export function useUploads(uploadFile: UploadFile | undefined) {
         (attachment) => patch(key, { status: 'done', attachment, sent: file.size }),
         (error: unknown) => {
           // A cancel removed the item already.
-          if (!controller.signal.aborted) patch(key, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+          if (!controller.signal.aborted) patch(key, { status: 'failed', error: errorText(error) });
         },
       );
     },

@@ -3,7 +3,7 @@
  * reload, between chat clients on real sessions over real sockets (the
  * stompkit broker, or RabbitMQ under `npm run test:interop`).
  */
-import type { ReadPositions, ThreadReads } from '../../../src/chat/index.js';
+import type { ChatClientOptions, ReadPositions, ThreadReads } from '../../../src/chat/index.js';
 import { waitForStatus } from '../../../src/testing/index.js';
 import { startTestBroker, uniqueName, type TestBroker } from '../../support/broker.js';
 import { chatPool, texts, uniqueRoom } from './helpers.js';
@@ -21,16 +21,21 @@ afterEach(async () => {
 const WAIT = { timeout: 10_000 };
 const image = { url: 'https://cdn.example/cat.png', name: 'cat.png', size: 1234, type: 'image/png', width: 640, height: 480 };
 
-test('a thread reply, a mention and an attachment reach the other user', async () => {
-  const room = uniqueRoom();
+/** Alice and bob read `room`; alice has asked "lunch?" and bob has it: the parent of the tests' threads. */
+async function lunchAsked(room: string, bobOptions: ChatClientOptions = {}) {
   const alice = pool.open(broker, 'alice');
-  const bob = pool.open(broker, 'bob');
+  const bob = pool.open(broker, 'bob', bobOptions);
   await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
   alice.chat.openRoom(room, { presence: false, typing: false });
   bob.chat.openRoom(room, { presence: false, typing: false });
   await alice.chat.sendMessage(room, 'lunch?');
   await vi.waitFor(() => expect(texts(bob, room)).toEqual(['lunch?']), WAIT);
-  const parentId = bob.chat.store.getState().timelines[room]!.messages[0]!.id;
+  return { alice, bob, parentId: bob.chat.store.getState().timelines[room]!.messages[0]!.id };
+}
+
+test('a thread reply, a mention and an attachment reach the other user', async () => {
+  const room = uniqueRoom();
+  const { alice, bob, parentId } = await lunchAsked(room);
   await bob.chat.sendMessage(room, 'yes @alice', { parentId });
   await bob.chat.sendMessage(room, '', { attachments: [image] });
   await vi.waitFor(() => {
@@ -82,14 +87,7 @@ test('unread per thread: read while viewed, and right after a reload', async () 
     threads: (r) => threads.get(r),
     setThreads: (r, reads) => void threads.set(r, reads),
   };
-  const alice = pool.open(broker, 'alice');
-  const bob = pool.open(broker, 'bob', { readPositions: positions });
-  await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
-  alice.chat.openRoom(room, { presence: false, typing: false });
-  bob.chat.openRoom(room, { presence: false, typing: false });
-  await alice.chat.sendMessage(room, 'lunch?');
-  await vi.waitFor(() => expect(texts(bob, room)).toEqual(['lunch?']), WAIT);
-  const parentId = bob.chat.store.getState().timelines[room]!.messages[0]!.id;
+  const { alice, bob, parentId } = await lunchAsked(room, { readPositions: positions });
   const summary = (user: typeof bob) => {
     user.chat.store.flush();
     return user.chat.store.getState().timelines[room]?.messages.find((m) => m.id === parentId)?.thread;
