@@ -67,6 +67,8 @@ export default defineConfig([
     entry: {
       'broker/index': 'src/broker/index.ts',
       'broker/cli': 'src/broker/node/cli.ts',
+      'directory/index': 'src/directory/index.ts',
+      'directory/cli': 'src/directory/cli.ts',
     },
     platform: 'node',
   },

@@ -135,7 +135,8 @@ function foldDirectory(rooms: RoomInfo[], { event, author }: DirectoryEnvelope):
     rooms.push(room);
     return null;
   }
-  if (index < 0) return null;
+  // `room.ready` is the directory service's (managed-rooms.ts); it changes nothing listed.
+  if (index < 0 || event.type === 'room.ready') return null;
   const room = rooms[index];
   if (room.createdBy !== author) return `room.updated by ${author} of a room created by ${room.createdBy}`;
   const updated: RoomInfo = { ...room };

@@ -14,6 +14,7 @@ import {
   EVENT_ID_PATTERN,
   PRESENCE_PREFIX,
   ROOM_PREFIX,
+  queueDestination,
   STREAM_OFFSET_HEADER,
   TYPING_PREFIX,
   USER_ID_HEADER,
@@ -164,6 +165,7 @@ export function toDirectoryEvent(body: unknown): DirectoryEvent {
     if (topic !== undefined) event.topic = topic;
     return event;
   }
+  if (type === 'room.ready') return { id, roomId, ts, type };
   throw new Invalid(`unknown directory event type ${JSON.stringify(type).slice(0, 40)}`);
 }
 
@@ -300,9 +302,10 @@ export function validatePresenceMessage(message: IncomingMessage, destination: s
  * but does not fit, or its event id is not the entry's id (`stompkit-id`).
  */
 export function validateQueuedMessage(entry: OutboxEntry): Validated<MessageCreatedEvent> | null {
-  if (entry.binary || typeof entry.destination !== 'string' || !entry.destination.startsWith(ROOM_PREFIX)) return null;
+  const destination = typeof entry.destination === 'string' ? queueDestination(entry.destination) : '';
+  if (entry.binary || !destination.startsWith(ROOM_PREFIX)) return null;
   try {
-    const roomId = roomOf(entry.destination, ROOM_PREFIX);
+    const roomId = roomOf(destination, ROOM_PREFIX);
     let body: unknown;
     try {
       body = JSON.parse(entry.body);

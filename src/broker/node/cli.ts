@@ -4,7 +4,7 @@
  *   stompkit-broker [--host 127.0.0.1] [--port 7370] [--data-dir .stompkit/data]
  *                   [--memory] [--users users.json] [--acl acl.json] [--allow-origin <origin>]…
  *                   [--max-frame-size <bytes>] [--heartbeat <ms,ms>] [--stream-memory <MiB>]
- *                   [--queue-memory <MiB>] [--verbose]
+ *                   [--queue-memory <MiB>] [--room-directory [login]] [--verbose]
  *
  * Open dev mode by default (any login, passcode ignored); `--users` takes a
  * JSON object of login → passcode and makes the broker check CONNECT logins.
@@ -47,6 +47,11 @@ export const USAGE = `Usage: stompkit-broker [options]
   --queue-memory <MiB>     ready messages of each durable queue held in memory;
                            a longer backlog waits on disk and is read back in
                            order as consumers drain it (default 4)
+  --room-directory         run the room directory service: the one principal
+                           that declares chat room streams, for chat clients
+                           with \`directory: 'directory'\` (see --acl)
+  --room-directory-login <login>
+                           its login (default directory)
   --verbose                log diagnostics
   -h, --help               show this help
 `;
@@ -72,6 +77,8 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
       'stream-memory': { type: 'string' },
       'queue-memory': { type: 'string' },
       policies: { type: 'string' },
+      'room-directory': { type: 'boolean', default: false },
+      'room-directory-login': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -114,6 +121,13 @@ export function parseCli(argv: string[]): { options: BrokerOptions; port: number
     const mib = Number(value);
     if (!(mib > 0) || !Number.isFinite(mib)) throw new Error(`--${flag}: expected MiB > 0, got ${value}`);
     options.limits = { ...options.limits, [limit]: Math.round(mib * 1024 * 1024) };
+  }
+  if (values['room-directory-login'] !== undefined && !values['room-directory']) throw new Error('--room-directory-login: needs --room-directory');
+  if (values['room-directory']) {
+    const login = values['room-directory-login'] ?? 'directory';
+    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(login)) throw new Error(`--room-directory-login: use 1-64 of a-z 0-9 _ -, got ${login}`);
+    if (options.users && Object.hasOwn(options.users, login)) throw new Error(`--room-directory: the login ${login} is the directory's own; remove it from --users`);
+    options.roomDirectory = login;
   }
   if (values.verbose) options.log = (m) => console.error(`[stompkit-broker] ${m}`);
   return { options, port, host: values.host };
@@ -188,6 +202,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
         `  HTTP       ${urls.http}/health ${urls.http}/stats ${urls.http}/stompkit.json`,
         `  storage    ${storage}`,
         `  auth       ${auth}`,
+        ...(options.roomDirectory ? [`  rooms      declared by the room directory service (login ${String(options.roomDirectory)})`] : []),
         `  access     ${aclSummary ?? 'no --acl: every user may read, write and declare everything (dev mode)'}`,
         `  policies   ${(options.policies ?? CHAT_POLICIES).map((p) => `${p.name} ${p.pattern} ${JSON.stringify(p.definition)}`).join('; ') || 'none'}`,
         '',

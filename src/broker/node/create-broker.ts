@@ -18,6 +18,8 @@ import type {
 import { createFileStore } from './file-store.js';
 import { createUploads, type UploadOptions } from './uploads.js';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_DIRECTORY_LOGIN, startRoomDirectory, type RoomDirectory } from '../../directory/service.js';
 import { createHttpRoutes, type EndpointOptions, type HttpRoutes } from './http-routes.js';
 import { originPolicy, type OriginRule } from './origin.js';
 import { createPortServer, type PortServer } from './server.js';
@@ -78,6 +80,15 @@ export interface BrokerOptions {
    * directory). `false` turns it off.
    */
   uploads?: UploadOptions | false;
+  /**
+   * Run the room directory service inside the broker once it listens: the
+   * principal that declares chat room streams (`src/directory/service.ts`),
+   * for chat clients with `directory` set to its login. `true` uses the login
+   * `directory`. It signs in with a secret made at start (no other client
+   * can sign in under its login) and may declare, read and write the chat
+   * room streams and the directory whatever `authorize` says.
+   */
+  roomDirectory?: boolean | string;
   /** Diagnostics sink. Default: silent. */
   log?: (message: string) => void;
   /** `server` header of CONNECTED. */
@@ -134,6 +145,21 @@ export function usersAuthenticator(users: Readonly<Record<string, string>>): Aut
   };
 }
 
+/** The built-in room directory signs in with its secret; nobody else may use its login. */
+function directoryAuthenticator(login: string, secret: string, others: AuthenticateHook): AuthenticateHook {
+  return (given, passcode, info) =>
+    given === login ? (passcode === secret ? { ok: true, user: login } : { ok: false, message: 'Bad CONNECT: login or passcode refused' }) : others(given, passcode, info);
+}
+
+/** The built-in room directory's own permissions: the chat room streams and the directory, nothing else. */
+const DIRECTORY_DESTINATIONS = /^\/queue\/chat\.(rooms|room\.[a-z0-9][a-z0-9_-]*)$/;
+function directoryAuthorizer(login: string, others: AuthorizeHook | undefined): AuthorizeHook {
+  return (user, action, destination) => {
+    if (user === login) return DIRECTORY_DESTINATIONS.test(destination);
+    return others ? others(user, action, destination) : true;
+  };
+}
+
 /** Open dev mode: every login accepted, passcode ignored. */
 export const openAuthenticator: AuthenticateHook = (login) => ({ ok: true, user: login || 'guest' });
 
@@ -145,9 +171,12 @@ export function createBroker(options: BrokerOptions = {}): Broker {
   const store: MessageStore =
     options.store ??
     (options.dataDir && !options.memory ? createFileStore({ dataDir: options.dataDir, log }) : createMemoryStore());
+  const directoryLogin = options.roomDirectory ? (typeof options.roomDirectory === 'string' ? options.roomDirectory : DEFAULT_DIRECTORY_LOGIN) : null;
+  const directorySecret = randomBytes(24).toString('base64url');
+  const authenticate = options.authenticate ?? (options.users ? usersAuthenticator(options.users) : openAuthenticator);
   const engine: BrokerEngine = createEngine({
-    authenticate: options.authenticate ?? (options.users ? usersAuthenticator(options.users) : openAuthenticator),
-    authorize: options.authorize,
+    authenticate: directoryLogin === null ? authenticate : directoryAuthenticator(directoryLogin, directorySecret, authenticate),
+    authorize: directoryLogin === null ? options.authorize : directoryAuthorizer(directoryLogin, options.authorize),
     store,
     limits: options.limits,
     loginThrottle: options.loginThrottle,
@@ -190,6 +219,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
       }, options.memoryCheckMs ?? 500);
       memoryWatch.unref();
     }));
+  let directory: RoomDirectory | null = null;
   let server: PortServer | null = null;
   let bound: { port: number; host: string } | undefined;
   const attached: Array<() => void> = [];
@@ -212,6 +242,9 @@ export function createBroker(options: BrokerOptions = {}): Broker {
       await start();
       server = createPortServer({ engine, routes, tcp: endpoints.tcp !== false, log });
       bound = await server.listen(port, host);
+      if (directoryLogin !== null) {
+        directory = startRoomDirectory({ url: urlsFor(bound).websocket, login: directoryLogin, passcode: directorySecret, log: (line) => log(`room directory: ${line}`) });
+      }
       return bound;
     },
     get port() {
@@ -250,6 +283,8 @@ export function createBroker(options: BrokerOptions = {}): Broker {
     close() {
       closing ??= (async () => {
         for (const detach of attached.splice(0)) detach();
+        await directory?.stop();
+        directory = null;
         // Stop accepting first, then let the engine close sessions and flush storage.
         const s = server;
         server = null;

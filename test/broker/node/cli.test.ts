@@ -60,7 +60,7 @@ describe('stompkit-broker command line', () => {
     const flags = (text: string) => [...new Set(text.match(/--[a-z][a-z-]+/g))].filter((f) => f !== '--help').sort();
     const readme = await readFile(resolve('README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## The broker'), readme.indexOf('\n## ', readme.indexOf('## The broker') + 1));
-    expect(flags(USAGE)).toEqual(['--acl', '--allow-origin', '--data-dir', '--heartbeat', '--host', '--max-frame-size', '--max-memory', '--memory', '--policies', '--port', '--queue-memory', '--stream-memory', '--users', '--verbose']);
+    expect(flags(USAGE)).toEqual(['--acl', '--allow-origin', '--data-dir', '--heartbeat', '--host', '--max-frame-size', '--max-memory', '--memory', '--policies', '--port', '--queue-memory', '--room-directory', '--room-directory-login', '--stream-memory', '--users', '--verbose']);
     expect(flags(section)).toEqual(flags(USAGE));
   });
 

@@ -2,8 +2,10 @@
  * `--acl` over real sockets: the broker CLI with users and the documented
  * chat ACL (docs/chat-acl.json). What an adversarial user did before —
  * read someone's private queue, subscribe to `/topic/#`, declare any queue,
- * list every destination through `/stats` — is refused; the chat kit still
- * creates rooms and chats under the same file.
+ * list every destination through `/stats`, pre-declare a room's stream as a
+ * classic queue or with a one-byte retention — is refused; the chat kit still
+ * creates rooms (through the room directory service, the one principal that
+ * declares room streams) and chats under the same file.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +23,7 @@ const pool = sessionPool();
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'stompkit-acl-'));
   await writeFile(join(dir, 'users.json'), JSON.stringify({ alice: 'a-pass', bob: 'b-pass', carol: 'c-pass' }));
-  cli = await startCli(['--memory', '--users', join(dir, 'users.json'), '--acl', join(__dirname, '../../../docs/chat-acl.json')]);
+  cli = await startCli(['--memory', '--users', join(dir, 'users.json'), '--acl', join(__dirname, '../../../docs/chat-acl.json'), '--room-directory']);
 });
 afterAll(async () => {
   await pool.closeAll();
@@ -39,7 +41,8 @@ const refused = async (login: string, passcode: string, command: 'SEND' | 'SUBSC
 };
 
 test('says at start what the ACL allows', () => {
-  expect(cli.output()).toMatch(/access\s+ACL from .*chat-acl\.json \(2 entries; anyone else gets nothing\)/);
+  expect(cli.output()).toMatch(/access\s+ACL from .*chat-acl\.json \(3 entries; anyone else gets nothing\)/);
+  expect(cli.output()).toMatch(/rooms\s+declared by the room directory service \(login directory\)/);
 });
 
 test("another user's private queue, /topic/#, and declaring any queue are refused", async () => {
@@ -47,12 +50,13 @@ test("another user's private queue, /topic/#, and declaring any queue are refuse
   expect(await refused('alice', 'a-pass', 'SUBSCRIBE', '/topic/#')).toBe('access_refused');
   expect(await refused('alice', 'a-pass', 'SUBSCRIBE', '/topic/chat.typing.*')).toBe('access_refused');
   expect(await refused('alice', 'a-pass', 'SEND', '/queue/jobs')).toBe('access_refused');
-  // Anyone may drop a message into carol's inbox (creating it, so a direct message reaches her before her first
-  // login); only carol reads it. Other private queues only their owner creates.
+  // Only carol creates (and reads) her inbox; then anyone may drop a message into it, without declaring it.
+  // Other private queues only their owner creates.
   const stream = { 'x-queue-type': 'stream', durable: 'true', 'auto-delete': 'false' };
-  expect(await refused('alice', 'a-pass', 'SEND', '/queue/user.carol.inbox', stream)).toBe('RECEIPT (allowed)');
-  expect(await refused('alice', 'a-pass', 'SUBSCRIBE', '/queue/user.carol.inbox', { ...stream, ack: 'client', 'prefetch-count': '1' })).toBe('access_refused');
+  expect(await refused('alice', 'a-pass', 'SEND', '/queue/user.carol.inbox', stream)).toBe('access_refused');
   expect(await refused('carol', 'c-pass', 'SUBSCRIBE', '/queue/user.carol.inbox', { ...stream, ack: 'client', 'prefetch-count': '1' })).toBe('RECEIPT (allowed)');
+  expect(await refused('alice', 'a-pass', 'SEND', '/amq/queue/user.carol.inbox')).toBe('RECEIPT (allowed)');
+  expect(await refused('alice', 'a-pass', 'SUBSCRIBE', '/queue/user.carol.inbox', { ...stream, ack: 'client', 'prefetch-count': '1' })).toBe('access_refused');
   expect(await refused('alice', 'a-pass', 'SEND', '/queue/user.bob.drafts', { durable: 'true', 'auto-delete': 'false' })).toBe('access_refused');
 });
 
@@ -71,22 +75,54 @@ const openChat = (login: string, passcode: string) => {
   const url = `ws://127.0.0.1:${cli.port}/ws`;
   const session = pool.open({ wsUrl: url } as never, { url, connectHeaders: { login, passcode } });
   const errors: unknown[] = [];
-  const chat = createChatClient(session, { userId: login, pageSize: 20, onError: (e) => errors.push(e) });
+  const chat = createChatClient(session, { userId: login, pageSize: 20, directory: 'directory', onError: (e) => errors.push(e) });
   return { session, chat, errors };
 };
 
-test('the chat kit creates a room and chats under the documented ACL', async () => {
+test('only the room directory declares room streams: a member can pre-declare no room, nor sign in as the directory', async () => {
+  const stream = { 'x-queue-type': 'stream', durable: 'true', 'auto-delete': 'false' };
+  // What an adversarial member did before: a classic queue, or a stream keeping one byte of history.
+  expect(await refused('alice', 'a-pass', 'SEND', '/queue/chat.room.lunch', { durable: 'true', 'auto-delete': 'false' })).toBe('access_refused');
+  expect(await refused('alice', 'a-pass', 'SEND', '/queue/chat.room.lunch', { ...stream, 'x-max-length-bytes': '1' })).toBe('access_refused');
+  for (const passcode of ['', 'a-pass', 'directory']) {
+    const { peer } = await rawConnect(cli.port, { login: 'directory', passcode }).catch((error: unknown) => ({ peer: null, error }));
+    peer?.end();
+    expect(peer).toBeNull();
+  }
+});
+
+test('the chat kit creates a room through the directory and chats under the documented ACL; a forged room.ready is ignored', async () => {
   const alice = openChat('alice', 'a-pass');
   const bob = openChat('bob', 'b-pass');
   await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
-  await alice.chat.createRoom('acl-room', 'ACL room');
+  const stopDirectory = bob.chat.watchDirectory();
+  // Sent before the room is ready: it waits for the directory, then goes (a SEND to a missing stream would be dropped).
+  const created = alice.chat.createRoom('acl-room', 'ACL room');
+  const early = alice.chat.sendMessage('acl-room', 'allowed');
+  await created;
+  await early;
   bob.chat.openRoom('acl-room', { presence: false, typing: false });
-  await alice.chat.sendMessage('acl-room', 'allowed');
+  await alice.chat.sendMessage('acl-room', 'and after');
   await vi.waitFor(() => {
     bob.chat.store.flush();
-    expect(bob.chat.store.getState().timelines['acl-room']?.messages.map((m) => m.text)).toEqual(['allowed']);
+    expect(bob.chat.store.getState().timelines['acl-room']?.messages.map((m) => m.text)).toEqual(['allowed', 'and after']);
+    expect(bob.chat.store.getState().rooms.map((r) => [r.id, r.createdBy])).toEqual([['acl-room', 'alice']]);
   });
-  expect([...alice.errors, ...bob.errors]).toEqual([]);
+  // A member's room.ready for a room nobody declared: clients believe only the directory, so nobody subscribes
+  // to the missing stream (which would be an ERROR closing the connection).
+  const { peer } = await rawConnect(cli.port, { login: 'alice', passcode: 'a-pass' });
+  const forged = { id: 'forged-1', type: 'room.ready', roomId: 'ghost', ts: Date.now() };
+  peer.send('SEND', { destination: '/amq/queue/chat.rooms', 'user-id': 'alice', 'content-type': 'application/json', receipt: 'f' }, JSON.stringify(forged));
+  expect((await peer.next(10_000)).command).toBe('RECEIPT');
+  peer.end();
+  const forgedOnly = [expect.stringMatching(/^dropped room\.ready of ghost from alice/)];
+  await vi.waitFor(() => expect(bob.errors.map((e) => String((e as Error).message))).toEqual(forgedOnly));
+  const watchGhost = bob.chat.watchRoom('ghost');
+  await new Promise((r) => setTimeout(r, 500));
+  expect(bob.session.getSnapshot().status).toBe('connected');
+  watchGhost();
+  stopDirectory();
+  expect(alice.errors.map((e) => String((e as Error).message))).toEqual(forgedOnly);
   alice.chat.dispose();
   bob.chat.dispose();
 });
@@ -96,6 +132,11 @@ test('a direct message through the chat kit reaches its member and is refused to
   const bob = openChat('bob', 'b-pass');
   await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
   const stopInbox = bob.chat.watchInbox();
+  // Bob's own inbox exists once his subscription declared it; only then can others write to it.
+  await vi.waitFor(async () => {
+    const stats = await fetch(`http://127.0.0.1:${cli.port}/stats`, { headers: { authorization: `Basic ${btoa('bob:b-pass')}` } });
+    expect(JSON.stringify(await stats.json())).toContain('user.bob.inbox');
+  });
   const roomId = await alice.chat.startDirectMessage(['bob']);
   expect(roomId).toBe('dm.alice.bob');
   await alice.chat.sendMessage(roomId, 'just us');
