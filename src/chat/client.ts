@@ -73,7 +73,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
     return readPositions.positions;
   };
 
-  const rooms = createManagedRooms({ directory: options.directory ?? null, me, report });
+  const rooms = createManagedRooms({ directory: options.directory ?? null, report });
   const readyTimeout = options.roomReadyTimeout ?? 15_000;
   // With a directory service, which rooms exist is read from the directory: kept read from the first need on.
   let heldDirectory: (() => void) | null = null;
@@ -122,7 +122,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
   const typingSender = new TypingSender(ctx);
   const discarded = new Set<string>();
   const restored = new RestoredSends({ session, store, me, report, discarded, following: (roomId) => readers.get(roomId)?.following ?? false });
-  const inbox = new Inbox({ session, store, me, now, report, address: rooms.address });
+  const inbox = new Inbox({ session, store, me, now, report });
 
   // Directory: read from the first offset, resumed like any stream.
   let directory: StreamFollower | null = null;

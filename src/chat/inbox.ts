@@ -17,8 +17,6 @@ export interface InboxContext {
   me(): string | null;
   now(): number;
   report(error: ChatError): void;
-  /** Where to send for a destination (another user's inbox may be addressed as an existing queue). */
-  address(destination: string): string;
 }
 
 export class Inbox {
@@ -70,7 +68,7 @@ export class Inbox {
       members.map((member) => {
         // One event per inbox: each is its own outbox entry (the event id is the idempotency key).
         const frame = inboxEventFrame({ id: newEventId(), type: 'dm.started', roomId, ts, members }, me, member);
-        return session.send(this.ctx.address(frame.destination), frame.body, frame.headers);
+        return session.send(frame.destination, frame.body, frame.headers);
       }),
     ).catch((error: unknown) => {
       report(new ChatError('send-failed', `starting the direct message ${roomId} failed: ${String(error)}`, { roomId, cause: error }));

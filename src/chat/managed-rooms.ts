@@ -5,8 +5,8 @@
  * `/queue/…` destination, because each one declares the queue. So under
  * permissions where members may not declare room streams (nobody can then
  * pre-declare a room as a classic queue or with a one-byte retention),
- * members address public rooms, the directory and other users' inboxes as
- * existing queues (`/amq/queue/…`). Those frames have their own failure
+ * members address public rooms and the directory as existing queues
+ * (`/amq/queue/…`). Those frames have their own failure
  * modes: a SUBSCRIBE to a missing queue is an ERROR that closes the shared
  * connection, and a SEND to one is dropped with a RECEIPT. So nothing is
  * read from or sent to a public room before the service has declared its
@@ -43,19 +43,15 @@ export interface ManagedRooms {
 export interface ManagedRoomsOptions {
   /** The directory service's login; null: no service (every room is ready). */
   directory: string | null;
-  /** The current user (own inbox is declared by its owner). */
-  me(): string | null;
   report(error: ChatError): void;
 }
-
-const INBOX = /^\/queue\/user\.([a-z0-9][a-z0-9_-]*)\.inbox$/;
 
 /** Is `roomId` a room the directory service declares (every room but direct messages)? */
 function managedRoom(roomId: string): boolean {
   return !roomId.startsWith('dm.');
 }
 
-export function createManagedRooms({ directory, me, report }: ManagedRoomsOptions): ManagedRooms {
+export function createManagedRooms({ directory, report }: ManagedRoomsOptions): ManagedRooms {
   if (directory === null) {
     return {
       address: (destination) => destination,
@@ -99,9 +95,6 @@ export function createManagedRooms({ directory, me, report }: ManagedRoomsOption
       if (destination.startsWith(ROOM_PREFIX)) {
         return managedRoom(destination.slice(ROOM_PREFIX.length)) ? existingQueue(destination) : destination;
       }
-      const inbox = INBOX.exec(destination);
-      // Another user's inbox: written, never declared (its owner declares it when reading it).
-      if (inbox && inbox[1] !== me()) return existingQueue(destination);
       return destination;
     },
     ready(roomId, timeout) {

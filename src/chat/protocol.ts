@@ -14,10 +14,9 @@
  * | a user's inbox (new direct messages) | `/queue/user.<login>.inbox` (stream) | durable, owner reads |
  *
  * With a room directory service (`ChatClientOptions.directory`), members
- * never declare the streams others read: public rooms, the directory and
- * other users' inboxes are addressed as existing queues (`/amq/queue/…`,
- * see {@link existingQueue}); the service declares each room stream and
- * then writes `room.ready`.
+ * never declare public room streams: rooms and the directory are addressed
+ * as existing queues (`/amq/queue/…`, see {@link existingQueue}); the
+ * service declares each room stream and then writes `room.ready`.
  */
 
 /**

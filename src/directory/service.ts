@@ -22,8 +22,11 @@ import { toDirectoryEvent } from '../chat/validate.js';
 export const DEFAULT_DIRECTORY_LOGIN = 'directory';
 
 export interface RoomDirectoryOptions {
-  /** The broker's WebSocket URL (RabbitMQ Web-STOMP: `ws://host:15674/ws`). */
-  url: string;
+  /**
+   * The broker's WebSocket URL (RabbitMQ Web-STOMP: `ws://host:15674/ws`), or
+   * a cluster's URLs: each connection attempt takes the next one.
+   */
+  url: string | readonly string[];
   login?: string;
   passcode: string;
   /** STOMP `host` (RabbitMQ's virtual host). */
@@ -66,8 +69,11 @@ export function startRoomDirectory(options: RoomDirectoryOptions): RoomDirectory
   let settleTimer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
 
+  const urls = typeof options.url === 'string' ? [options.url] : [...options.url];
+  if (urls.length === 0) throw new TypeError('room directory: give at least one broker URL');
+  let attempt = 0;
   const client = new Client({
-    webSocketFactory: options.webSocketFactory ?? (() => new WebSocket(options.url, STOMP_PROTOCOLS)),
+    webSocketFactory: options.webSocketFactory ?? (() => new WebSocket(urls[attempt++ % urls.length]!, STOMP_PROTOCOLS)),
     connectHeaders: { login, passcode: options.passcode, ...(options.host !== undefined && { host: options.host }) },
     reconnectDelay: options.reconnectDelay ?? 1000,
     heartbeatIncoming: 10_000,
@@ -142,6 +148,8 @@ export function startRoomDirectory(options: RoomDirectoryOptions): RoomDirectory
   };
 
   client.onConnect = () => {
+    // Stay on this node until it fails.
+    attempt = Math.max(0, attempt - 1);
     generation += 1;
     pending = [];
     declaring = null;

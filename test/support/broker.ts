@@ -16,7 +16,9 @@
  * With `STOMPKIT_TEST_BROKER=rabbitmq-cluster` they run against the three
  * nodes of `scripts/rabbitmq-cluster` (started by `npm run test:cluster`):
  * sessions are given the three Web-STOMP endpoints, and the outage is the
- * same on every node at once.
+ * same on every node at once. On RabbitMQ the room directory service runs
+ * beside it while the broker is held (the demo users may not declare room
+ * streams: chat clients there use `directory: 'directory'`).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
@@ -28,6 +30,7 @@ import { connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { createBroker, type Broker, type BrokerOptions, type EndpointOptions } from '../../src/broker/index.js';
 import type { BrokerLimits } from '../../src/broker/engine/types.js';
+import { startRoomDirectory, type RoomDirectory } from '../../src/directory/index.js';
 
 const run = promisify(execFile);
 
@@ -215,6 +218,12 @@ async function rabbitBroker(): Promise<TestBroker> {
   await Promise.all(nodes.map(async ({ n, ws }) => (await listening(ws)) || rabbitctl(n, 'resume_listeners')));
   let stopped = false;
   let closed = false;
+  const directory: RoomDirectory = startRoomDirectory({
+    url: nodes.map((node) => node.url),
+    passcode: process.env.DEMO_PASSCODE ?? 'stompkit',
+    host: process.env.DEMO_VHOST ?? 'stompkit',
+    reconnectDelay: 300,
+  });
   const broker: TestBroker = {
     kind: 'rabbitmq',
     wsUrl: nodes[0]!.url,
@@ -240,6 +249,7 @@ async function rabbitBroker(): Promise<TestBroker> {
       closed = true;
       try {
         if (stopped) await broker.start();
+        await directory.stop();
       } finally {
         await releaseRabbitLock();
       }

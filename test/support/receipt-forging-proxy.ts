@@ -24,7 +24,7 @@ export interface ReceiptForgingProxy {
   close(): Promise<void>;
 }
 
-const STREAM_SEND = /^SEND\n(?:[^\n]*\n)*?destination:\/queue\/chat\.room\./;
+const STREAM_SEND = /^SEND\n(?:[^\n]*\n)*?destination:(?:\/amq)?\/queue\/chat\.room\./;
 
 export async function startReceiptForgingProxy(target: string): Promise<ReceiptForgingProxy> {
   let opened = 0;

@@ -11,7 +11,7 @@ import { createStompSession } from '../../../src/core/index.js';
 import { createChatClient } from '../../../src/chat/index.js';
 import { chatDestinations } from '../../../src/chat/protocol.js';
 import { startTestBroker, type TestBroker } from '../../support/broker.js';
-import { chatPool, texts, uniqueRoom } from './helpers.js';
+import { ROOMS, chatPool, newRoom, texts, uniqueRoom } from './helpers.js';
 
 const pool = chatPool();
 let broker: TestBroker;
@@ -27,10 +27,10 @@ afterEach(async () => {
 const WAIT = { timeout: 10_000 };
 
 test('two clients exchange messages, typing, presence and read markers', async () => {
-  const room = uniqueRoom();
   const alice = pool.open(broker, 'alice');
   const bob = pool.open(broker, 'bob');
   await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
+  const room = await newRoom(alice.chat);
   alice.chat.openRoom(room);
   bob.chat.openRoom(room);
 
@@ -84,9 +84,9 @@ test('two clients exchange messages, typing, presence and read markers', async (
 });
 
 test('a client joining later sees the history, page by page, nothing twice', async () => {
-  const room = uniqueRoom();
   const alice = pool.open(broker, 'alice');
   await waitForStatus(alice.session, 'connected');
+  const room = await newRoom(alice.chat);
   for (let i = 0; i < 45; i++) await alice.chat.sendMessage(room, `m${i}`);
 
   const carol = pool.open(broker, 'carol'); // pageSize 20
@@ -115,7 +115,6 @@ test('a client joining later sees the history, page by page, nothing twice', asy
 });
 
 test('a client offline while messages were sent catches up exactly once on reconnect', async () => {
-  const room = uniqueRoom();
   const alice = pool.open(broker, 'alice');
   // Bob's network can be cut alone: while offline his socket goes to a closed port.
   let online = true;
@@ -126,13 +125,14 @@ test('a client offline while messages were sent catches up exactly once on recon
     return ws as unknown as WebSocketLike;
   };
   await waitForStatus(alice.session, 'connected');
+  const room = await newRoom(alice.chat);
   const session = createStompSession({
     url: broker.url,
     socketFactory,
     connectHeaders: connectHeadersOf(broker, 'bob'),
     reconnect: { baseDelay: 50, maxDelay: 300 },
   });
-  const chat = createChatClient(session, { userId: 'bob', pageSize: 20 });
+  const chat = createChatClient(session, { userId: 'bob', pageSize: 20, ...ROOMS });
   try {
     await waitForStatus(session, 'connected');
     chat.openRoom(room, { presence: false });
@@ -189,7 +189,6 @@ function cuttableSockets() {
 }
 
 test('announce to three rooms is all or nothing', async () => {
-  const rooms = [uniqueRoom('a'), uniqueRoom('b'), uniqueRoom('c')];
   const cut = cuttableSockets();
   const session = createStompSession({
     url: broker.url,
@@ -198,11 +197,12 @@ test('announce to three rooms is all or nothing', async () => {
     reconnect: { baseDelay: 50, maxDelay: 300 },
   });
   const errors: string[] = [];
-  const chat = createChatClient(session, { userId: 'alice', onError: (e) => errors.push(e.code) });
+  const chat = createChatClient(session, { userId: 'alice', onError: (e) => errors.push(e.code), ...ROOMS });
   const alice = { name: 'alice', session, chat, errors: [] };
   const reader = pool.open(broker, 'carol');
   try {
     await Promise.all([waitForStatus(session, 'connected'), waitForStatus(reader.session, 'connected')]);
+    const rooms = [await newRoom(chat, 'a'), await newRoom(chat, 'b'), await newRoom(chat, 'c')];
     // Each room's stream exists (alice's first message created it) and carol
     // reads it before the first announce. On RabbitMQ a stream that one
     // connection declares while another publishes to it a few ms later is a
@@ -252,13 +252,13 @@ test('announce to three rooms is all or nothing', async () => {
 });
 
 test('presence counts a user once: one of their tabs leaving a room does not take them out while another still shows it', async () => {
-  const room = uniqueRoom();
   // Two tabs of alice sharing one connection: two chat clients on one session.
   // Heart-beats far apart, so only the answer to the leave can bring her back in time.
   const alice = pool.open(broker, 'alice', { presenceInterval: 60_000 });
-  const secondTab = createChatClient(alice.session, { userId: 'alice', presenceInterval: 60_000 });
+  const secondTab = createChatClient(alice.session, { userId: 'alice', presenceInterval: 60_000, ...ROOMS });
   const bob = pool.open(broker, 'bob');
   await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
+  const room = await newRoom(alice.chat);
   const signals = recordMessages(bob.session, chatDestinations.presence(room));
   bob.chat.openRoom(room);
   const closeFirst = alice.chat.openRoom(room);

@@ -11,7 +11,7 @@ import { waitForStatus } from '../../../src/testing/index.js';
 import { isRabbit, startTestBroker, type TestBroker } from '../../support/broker.js';
 import { startReceiptForgingProxy, type ReceiptForgingProxy } from '../../support/receipt-forging-proxy.js';
 import { sessionPool } from '../core/helpers.js';
-import { chatPool, texts, uniqueRoom } from './helpers.js';
+import { ROOMS, chatPool, newRoom, texts } from './helpers.js';
 
 const pool = chatPool();
 const sessions = sessionPool();
@@ -41,7 +41,7 @@ const ECHO_REASONS = /did not come back|out of order/;
  * Alice chats through the proxy, bob directly; both read the room, and a
  * first message (`m0`) has gone round, so the room's stream exists.
  */
-async function twoUsers(room: string, echoTimeout = ECHO_TIMEOUT) {
+async function twoUsers(echoTimeout = ECHO_TIMEOUT) {
   const session = sessions.open(broker, { url: proxy.url, connectHeaders: pool.headers(broker, 'alice') });
   const errors: ChatError[] = [];
   const replaced: string[] = [];
@@ -52,19 +52,19 @@ async function twoUsers(room: string, echoTimeout = ECHO_TIMEOUT) {
     seen = error;
     if (ECHO_REASONS.test(error.message)) replaced.push(error.message);
   });
-  const alice = { name: 'alice', session, errors, replaced, chat: createChatClient(session, { userId: 'alice', echoTimeout, onError: (e) => errors.push(e) }) };
+  const alice = { name: 'alice', session, errors, replaced, chat: createChatClient(session, { userId: 'alice', echoTimeout, onError: (e) => errors.push(e), ...ROOMS }) };
   const bob = pool.open(broker, 'bob');
   await Promise.all([waitForStatus(alice.session, 'connected', WAIT), waitForStatus(bob.session, 'connected', WAIT)]);
+  const room = await newRoom(bob.chat, 'echo');
   alice.chat.openRoom(room, { presence: false, typing: false });
   await alice.chat.sendMessage(room, 'm0');
   bob.chat.openRoom(room, { presence: false, typing: false });
   await vi.waitFor(() => expect(texts(bob, room)).toEqual(['m0']), WAIT);
-  return { alice, bob };
+  return { room, alice, bob };
 }
 
 test('messages the broker confirmed but dropped are sent again on a new connection, once each, in order', async () => {
-  const room = uniqueRoom('echo');
-  const { alice, bob } = await twoUsers(room);
+  const { room, alice, bob } = await twoUsers();
 
   proxy.poison();
   // Confirmed (forged receipts) without reaching the broker.
@@ -83,8 +83,7 @@ test('messages the broker confirmed but dropped are sent again on a new connecti
 });
 
 test('messages that come back, even before their RECEIPT, never replace the connection', async () => {
-  const room = uniqueRoom('echo');
-  const { alice, bob } = await twoUsers(room);
+  const { room, alice, bob } = await twoUsers();
   for (let i = 0; i < 20; i++) void alice.chat.sendMessage(room, `n${i}`);
   const all = ['m0', ...Array.from({ length: 20 }, (_, i) => `n${i}`)];
   await vi.waitFor(() => expect(texts(bob, room)).toEqual(all), WAIT);
@@ -96,9 +95,8 @@ test('messages that come back, even before their RECEIPT, never replace the conn
 });
 
 test('a RECEIPT that overtakes an unanswered send to the same room replaces the connection at once, order kept', async () => {
-  const room = uniqueRoom('echo');
   // A wait far beyond the test's ceilings: only the out-of-order RECEIPT can act in time.
-  const { alice, bob } = await twoUsers(room, 600_000);
+  const { room, alice, bob } = await twoUsers(600_000);
 
   proxy.poison({ unansweredFirst: true });
   const d = alice.chat.sendMessage(room, 'd'); // dropped, never answered

@@ -6,7 +6,7 @@
 import type { ChatClientOptions, ReadPositions, ThreadReads } from '../../../src/chat/index.js';
 import { waitForStatus } from '../../../src/testing/index.js';
 import { startTestBroker, uniqueName, type TestBroker } from '../../support/broker.js';
-import { chatPool, texts, uniqueRoom } from './helpers.js';
+import { chatPool, newRoom, texts } from './helpers.js';
 
 const pool = chatPool();
 let broker: TestBroker;
@@ -21,21 +21,21 @@ afterEach(async () => {
 const WAIT = { timeout: 10_000 };
 const image = { url: 'https://cdn.example/cat.png', name: 'cat.png', size: 1234, type: 'image/png', width: 640, height: 480 };
 
-/** Alice and bob read `room`; alice has asked "lunch?" and bob has it: the parent of the tests' threads. */
-async function lunchAsked(room: string, bobOptions: ChatClientOptions = {}) {
+/** Alice and bob read a new room; alice has asked "lunch?" and bob has it: the parent of the tests' threads. */
+async function lunchAsked(bobOptions: ChatClientOptions = {}) {
   const alice = pool.open(broker, 'alice');
   const bob = pool.open(broker, 'bob', bobOptions);
   await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
+  const room = await newRoom(alice.chat);
   alice.chat.openRoom(room, { presence: false, typing: false });
   bob.chat.openRoom(room, { presence: false, typing: false });
   await alice.chat.sendMessage(room, 'lunch?');
   await vi.waitFor(() => expect(texts(bob, room)).toEqual(['lunch?']), WAIT);
-  return { alice, bob, parentId: bob.chat.store.getState().timelines[room]!.messages[0]!.id };
+  return { room, alice, bob, parentId: bob.chat.store.getState().timelines[room]!.messages[0]!.id };
 }
 
 test('a thread reply, a mention and an attachment reach the other user', async () => {
-  const room = uniqueRoom();
-  const { alice, bob, parentId } = await lunchAsked(room);
+  const { room, alice, bob, parentId } = await lunchAsked();
   await bob.chat.sendMessage(room, 'yes @alice', { parentId });
   await bob.chat.sendMessage(room, '', { attachments: [image] });
   await vi.waitFor(() => {
@@ -51,12 +51,12 @@ test('a thread reply, a mention and an attachment reach the other user', async (
 });
 
 test('unread counts are right after a reload without opening the room', async () => {
-  const room = uniqueRoom();
   const stored = new Map<string, number>();
   const positions: ReadPositions = { get: (r) => stored.get(r), set: (r, o) => void stored.set(r, Math.max(o, stored.get(r) ?? -1)) };
   const alice = pool.open(broker, 'alice');
   const bob = pool.open(broker, 'bob', { readPositions: positions });
   await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
+  const room = await newRoom(alice.chat);
   bob.chat.openRoom(room, { presence: false, typing: false });
   await alice.chat.sendMessage(room, 'one');
   await vi.waitFor(() => expect(texts(bob, room)).toEqual(['one']), WAIT);
@@ -78,7 +78,6 @@ test('unread counts are right after a reload without opening the room', async ()
 });
 
 test('unread per thread: read while viewed, and right after a reload', async () => {
-  const room = uniqueRoom();
   const rooms = new Map<string, number>();
   const threads = new Map<string, ThreadReads>();
   const positions: ReadPositions = {
@@ -87,7 +86,7 @@ test('unread per thread: read while viewed, and right after a reload', async () 
     threads: (r) => threads.get(r),
     setThreads: (r, reads) => void threads.set(r, reads),
   };
-  const { alice, bob, parentId } = await lunchAsked(room, { readPositions: positions });
+  const { room, alice, bob, parentId } = await lunchAsked({ readPositions: positions });
   const summary = (user: typeof bob) => {
     user.chat.store.flush();
     return user.chat.store.getState().timelines[room]?.messages.find((m) => m.id === parentId)?.thread;

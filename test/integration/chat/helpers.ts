@@ -15,6 +15,24 @@ export function uniqueRoom(prefix = 'room'): string {
   return uniqueName(prefix).replace(/\./g, '-').toLowerCase();
 }
 
+/**
+ * Chat client options for the test broker. The demo users on RabbitMQ may
+ * not declare room streams (`scripts/rabbitmq-users`): there the room
+ * directory service that `startTestBroker` runs does, and clients wait for it.
+ */
+export const ROOMS: ChatClientOptions = isRabbit ? { directory: 'directory' } : {};
+
+/**
+ * A new room, usable at once: created through the room directory on
+ * RabbitMQ; on the dev broker (without a directory service) named only, as
+ * its first use declares it.
+ */
+export async function newRoom(creator: ChatClient, prefix = 'room'): Promise<string> {
+  const room = uniqueRoom(prefix);
+  if (isRabbit) await creator.createRoom(room, room);
+  return room;
+}
+
 export interface ChatUser {
   name: string;
   session: StompSession;
@@ -41,6 +59,7 @@ export function chatPool() {
         pageSize: 20,
         presenceInterval: 500,
         onError: (e) => errors.push(e),
+        ...ROOMS,
         ...options,
       });
       const user = { name, session, chat, errors };
