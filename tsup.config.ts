@@ -55,6 +55,7 @@ export default defineConfig([
       'testing/index': 'src/testing/index.ts',
       'chat/index': 'src/chat/index.ts',
       'chat/upload': 'src/chat/upload.ts',
+      'chat/room-directory': 'src/chat/room-directory.ts',
     },
     platform: 'browser',
     onSuccess: async () => {

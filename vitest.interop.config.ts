@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm run test:interop` (issue 7): the very same session and chat integration
+// `npm run test:interop`: the very same session and chat integration
 // files as `npm test`, against the local RabbitMQ (Web-STOMP
 // ws://127.0.0.1:15674/ws), plus test/interop/ (RabbitMQ-only checks such as
 // the demo users' permissions). test/support/broker.ts picks RabbitMQ from

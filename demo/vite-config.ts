@@ -48,6 +48,7 @@ export function demoViteConfig(options: DemoConfigOptions = {}): UserConfig {
         { find: /^stompkit\/core$/, replacement: source('core/index.ts') },
         { find: /^stompkit\/chat$/, replacement: source('chat/index.ts') },
         { find: /^stompkit\/chat\/upload$/, replacement: source('chat/upload.ts') },
+        { find: /^stompkit\/chat\/directory$/, replacement: source('chat/room-directory.ts') },
         { find: /^stompkit\/styles\.css$/, replacement: source('chat/styles.css') },
       ],
     },

@@ -6,7 +6,6 @@
 import type { StompSession } from '../core/types';
 import { ChatError, EVENT_ID_HEADER, assertRoomId, errorText, newEventId, roomEventFrame } from './protocol';
 import type { EchoWatch } from './echo-watch';
-import type { ManagedRooms } from './managed-rooms';
 import type { ChatStore } from './store';
 
 export interface AnnounceContext {
@@ -19,27 +18,13 @@ export interface AnnounceContext {
   /** The current user; throws if unknown. */
   user(): string;
   now(): number;
-  rooms: ManagedRooms;
-  readyTimeout: number;
 }
 
-export async function announce(
-  { session, store, echoes, report, following, user, now, rooms: managed, readyTimeout }: AnnounceContext,
-  roomIds: readonly string[],
-  text: string,
-): Promise<void> {
+export async function announce({ session, store, echoes, report, following, user, now }: AnnounceContext, roomIds: readonly string[], text: string): Promise<void> {
   if (!Array.isArray(roomIds) || roomIds.length === 0) throw new TypeError('announce: give at least one room id');
   const rooms = [...new Set(roomIds)];
   rooms.forEach((roomId) => assertRoomId(roomId));
   const me = user();
-  if (!rooms.every((roomId) => managed.isReady(roomId))) {
-    try {
-      await Promise.all(rooms.map((roomId) => managed.ready(roomId, readyTimeout)));
-    } catch (error) {
-      report(new ChatError('announce-failed', `announce to ${rooms.join(', ')} failed: ${errorText(error)}`, { cause: error }));
-      throw error;
-    }
-  }
   const ts = now();
   const sends = rooms.map((roomId) => ({ roomId, id: newEventId() }));
   let transaction;
@@ -55,7 +40,7 @@ export async function announce(
       const event = { id, type: 'message.created' as const, roomId, ts, text };
       const frame = roomEventFrame(event, me);
       if (following(roomId)) echoes.track(event);
-      transaction.send(managed.address(frame.destination), frame.body, { ...frame.headers, [EVENT_ID_HEADER]: id });
+      transaction.send(frame.destination, frame.body, { ...frame.headers, [EVENT_ID_HEADER]: id });
     }
     await transaction.commit();
     for (const { id } of sends) echoes.receipted(id);

@@ -35,18 +35,6 @@ export interface ChatClientOptions extends ChatStoreOptions {
    * a stream publish they dropped during a node failure). Default 5 000.
    */
   echoTimeout?: number;
-  /**
-   * The login of the room directory service, when one keeps the rooms (the
-   * dev broker's `--room-directory`, or `stompkit-directory` beside
-   * RabbitMQ). Members then never declare a public room's stream (they need
-   * no *configure* permission on it): `createRoom` asks the service, which
-   * declares the stream and writes `room.ready`; rooms are listed, read and
-   * written once ready. Without it (development) the first member to name a
-   * room declares its stream.
-   */
-  directory?: string;
-  /** With `directory`: how long `createRoom` and sends wait for a room to be ready, ms. Default 15 000. */
-  roomReadyTimeout?: number;
   /** Invalid frames, failed sends, failed page loads. Never thrown. */
   onError?: (error: ChatError) => void;
   /** Fold into this store instead of a new one (store options are then ignored). */

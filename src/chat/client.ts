@@ -21,7 +21,6 @@ import { extrasFor } from './message-extras';
 import { Inbox } from './inbox';
 import { announce } from './announce';
 import { createEchoWatch } from './echo-watch';
-import { createManagedRooms } from './managed-rooms';
 import { browserReadPositions, createReadSender, type ReadPositions } from './read-positions';
 import { RestoredSends } from './restored-sends';
 import { RoomReader, type RoomReaderContext } from './room-reader';
@@ -73,24 +72,8 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
     return readPositions.positions;
   };
 
-  const rooms = createManagedRooms({ directory: options.directory ?? null, report });
-  const readyTimeout = options.roomReadyTimeout ?? 15_000;
-  // With a directory service, which rooms exist is read from the directory: kept read from the first need on.
-  let heldDirectory: (() => void) | null = null;
-  const needDirectory = (): void => {
-    if (rooms.needsDirectory) heldDirectory ??= client.watchDirectory();
-  };
-  /** `send` once the room's stream exists (at once without a directory service, keeping send order). */
-  const whenReady = <T>(roomId: string, send: () => Promise<T>): Promise<T> => {
-    if (rooms.isReady(roomId)) return send();
-    needDirectory();
-    return rooms.ready(roomId, readyTimeout).then(send);
-  };
-
   const ctx: RoomReaderContext = {
     session,
-    rooms,
-    readyTimeout,
     store,
     me,
     now,
@@ -109,7 +92,6 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
     assertRoomId(roomId);
     let reader = readers.get(roomId);
     if (!reader) readers.set(roomId, (reader = new RoomReader(ctx, roomId)));
-    if (!rooms.isReady(roomId)) needDirectory();
     return reader;
   };
   const releaseReader = (reader: RoomReader): void => {
@@ -207,7 +189,7 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
   /** Send one room event; the optimistic state is the caller's. */
   const sendEvent = (event: RoomEvent): Promise<void> => {
     const frame = roomEventFrame(event, requireMe());
-    return watched(event, () => whenReady(event.roomId, () => session.send(rooms.address(frame.destination), frame.body, frame.headers)));
+    return watched(event, () => session.send(frame.destination, frame.body, frame.headers));
   };
 
   const sendMessageEvent = (event: RoomEvent & { type: 'message.created' }): Promise<void> => {
@@ -276,13 +258,13 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
       directoryUsers += 1;
       directory ??= new StreamFollower({
         session,
-        destination: rooms.address(DIRECTORY_DESTINATION),
+        destination: DIRECTORY_DESTINATION,
         start: 'first',
         prefetch: 200,
         onMessage: (message) => {
           const result = validateDirectoryMessage(message);
-          if (!result.ok) return report(result.error);
-          for (const envelope of rooms.accept(result.value)) store.receive({ kind: 'directory', envelope });
+          if (result.ok) store.receive({ kind: 'directory', envelope: result.value });
+          else report(result.error);
         },
       });
       let released = false;
@@ -383,22 +365,11 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
       if (store.getState().rooms.some((r) => r.id === roomId)) throw new Error(`chat: room ${roomId} already exists`);
       const event = { id: newEventId(), type: 'room.created' as const, roomId, ts: now(), name, ...(topic === undefined ? {} : { topic }) };
       const frame = directoryEventFrame(event, requireMe());
-      needDirectory();
-      // With a directory service the room is usable once the service has declared its stream.
-      await session
-        .send(rooms.address(frame.destination), frame.body, frame.headers)
-        .then(() => rooms.ready(roomId, readyTimeout))
-        .catch(reportFailure(roomId, 'create room'));
+      await session.send(frame.destination, frame.body, frame.headers).catch(reportFailure(roomId, 'create room'));
     },
 
-    announce: (roomIds: readonly string[], text: string) => (
-      needDirectory(),
-      announce(
-        { session, store, echoes, report, following: (roomId) => readers.get(roomId)?.following ?? false, user: requireMe, now, rooms, readyTimeout },
-        roomIds,
-        checkText(text),
-      )
-    ),
+    announce: (roomIds: readonly string[], text: string) =>
+      announce({ session, store, echoes, report, following: (roomId) => readers.get(roomId)?.following ?? false, user: requireMe, now }, roomIds, checkText(text)),
 
     dispose() {
       stopSession();
@@ -408,7 +379,6 @@ export function createChatClient(session: StompSession, options: ChatClientOptio
       clearTimeout(expiryTimer);
       for (const reader of readers.values()) reader.dispose();
       readers.clear();
-      heldDirectory = null;
       directory?.stop();
       directory = null;
       inbox.stop();

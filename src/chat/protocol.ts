@@ -13,10 +13,10 @@
  * | direct messages | `/queue/chat.room.dm.<a>.<b>…` (stream, members sorted) | durable, members only |
  * | a user's inbox (new direct messages) | `/queue/user.<login>.inbox` (stream) | durable, owner reads |
  *
- * With a room directory service (`ChatClientOptions.directory`), members
- * never declare public room streams: rooms and the directory are addressed
- * as existing queues (`/amq/queue/…`, see {@link existingQueue}); the
- * service declares each room stream and then writes `room.ready`.
+ * With a room directory service (`withRoomDirectory`, `room-directory.ts`),
+ * members never declare public room streams: rooms and the directory are
+ * addressed as existing queues (`/amq/queue/…`); the service declares each
+ * room stream and then writes `room.ready`.
  */
 
 /**
@@ -92,24 +92,6 @@ export const TYPING_PREFIX = '/topic/chat.typing.';
 export const PRESENCE_PREFIX = '/topic/chat.presence.';
 /** The room directory stream. */
 export const DIRECTORY_DESTINATION = '/queue/chat.rooms';
-
-/**
- * RabbitMQ's (and the dev broker's) address of an existing queue: frames
- * to it never declare, so they need no *configure* permission. A SUBSCRIBE
- * to a missing queue is an ERROR (the connection closes) and a SEND to one
- * is dropped, so only queues known to exist are addressed this way.
- */
-export const EXISTING_QUEUE_PREFIX = '/amq/queue/';
-
-/** `/queue/<name>` as an existing queue (`/amq/queue/<name>`); other destinations unchanged. */
-export function existingQueue(destination: string): string {
-  return destination.startsWith('/queue/') ? EXISTING_QUEUE_PREFIX + destination.slice(7) : destination;
-}
-
-/** `/amq/queue/<name>` as the `/queue/<name>` MESSAGE frames name; other destinations unchanged. */
-export function queueDestination(destination: string): string {
-  return destination.startsWith(EXISTING_QUEUE_PREFIX) ? '/queue/' + destination.slice(EXISTING_QUEUE_PREFIX.length) : destination;
-}
 
 /** A user's inbox stream: where others announce direct messages to them. */
 export function inboxDestination(login: string): string {
@@ -280,8 +262,7 @@ export interface RoomUpdatedEvent extends EventBase {
 }
 /**
  * The room directory service declared the room's stream: members may read
- * and write it. Believed only from the service's login
- * (`ChatClientOptions.directory`).
+ * and write it. Believed only from the service's login (`withRoomDirectory`).
  */
 export interface RoomReadyEvent extends EventBase {
   type: 'room.ready';
@@ -400,9 +381,7 @@ export type ChatErrorCode =
   /** A send, transaction, subscription or page load failed. */
   | 'send-failed'
   | 'announce-failed'
-  | 'history-failed'
-  /** A room the room directory service has not declared yet (it is waited for). */
-  | 'room-not-ready';
+  | 'history-failed';
 
 /** An error reported to `onError`; never thrown into the store. */
 /** The message of something thrown, for an error text. */

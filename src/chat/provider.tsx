@@ -13,6 +13,7 @@ import { ChatUploadContext } from './components/upload-context';
 import { ChatUsersContext, type ChatUser, type GetChatUser } from './components/users';
 import { createChatStore, type ChatStore } from './store';
 import type { UploadFile } from './upload';
+import type { StompSession } from '../core/types';
 
 export const ChatContext = createContext<ChatClient | null>(null);
 
@@ -21,6 +22,8 @@ export interface ChatProviderProps extends Omit<ChatClientOptions, 'onError'> {
   onError?: ChatClientOptions['onError'];
   /** Use this store (e.g. one prepared in a test or story) instead of a new one. */
   store?: ChatStore;
+  /** Chat over this session instead of the `<StompProvider>`'s, e.g. one wrapped by `withRoomDirectory`. */
+  session?: StompSession;
   /** Profiles by user id (names, avatar images) for the chat components. */
   users?: Readonly<Record<string, ChatUser>>;
   /** Looks a profile up (read at render, so an inline arrow is fine); wins over `users`. */
@@ -48,8 +51,9 @@ export interface ChatProviderProps extends Omit<ChatClientOptions, 'onError'> {
  *   </ChatProvider>
  * </StompProvider>
  */
-export function ChatProvider({ children, fallback = null, store: givenStore, onError, users, getUser, uploadFile, ...options }: ChatProviderProps): ReactNode {
-  const session = useStompSession();
+export function ChatProvider({ children, fallback = null, store: givenStore, onError, users, getUser, uploadFile, session: givenSession, ...options }: ChatProviderProps): ReactNode {
+  const contextSession = useStompSession();
+  const session = givenSession ?? contextSession;
   const { userId, pageSize, presenceInterval, presenceTtl, typingThrottle, typingTtl, maxClosedRoomMessages } = options;
   const errorRef = useLatest(onError);
   const getUserRef = useLatest(getUser);

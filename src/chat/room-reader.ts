@@ -5,7 +5,6 @@
  */
 import type { IncomingMessage } from '../core/types';
 import { ChatError, chatDestinations, errorText } from './protocol';
-import type { ManagedRooms } from './managed-rooms';
 import { PresenceMembership, watchTyping, type SignalContext } from './signals';
 import { StreamFollower, readPage } from './stream-reader';
 import type { OpenRoomOptions } from './client-types';
@@ -21,10 +20,6 @@ export interface RoomReaderContext extends SignalContext {
   arrived(eventId: string): void;
   /** Where the user stopped reading the room's threads in an earlier page load, if known. */
   threadReads(roomId: string): ThreadReads | undefined;
-  /** Which rooms' streams exist yet, and how to address them. */
-  rooms: ManagedRooms;
-  /** Ms to wait for a room to be ready before saying so (it is still waited for). */
-  readyTimeout: number;
 }
 
 export class RoomReader {
@@ -37,19 +32,13 @@ export class RoomReader {
   private stopTyping: (() => void) | null = null;
   private page: { promise: Promise<void>; abort: AbortController } | null = null;
   private wantFirstPage = false;
-  /** Waiting for the room directory to declare the room's stream. */
-  private waiting: { cancel: () => void; timer: ReturnType<typeof setTimeout> } | null = null;
-  /** Where MESSAGE frames say they come from. */
   private readonly destination: string;
-  /** Where we subscribe (an existing queue when a directory service keeps the rooms). */
-  private readonly address: string;
 
   constructor(
     private readonly ctx: RoomReaderContext,
     readonly roomId: string,
   ) {
     this.destination = chatDestinations.room(roomId);
-    this.address = ctx.rooms.address(this.destination);
   }
 
   /** Nobody reads the room any more. */
@@ -121,7 +110,8 @@ export class RoomReader {
     this.presence = null;
     this.stopTyping?.();
     this.stopTyping = null;
-    this.stopFollowing();
+    this.follower?.stop();
+    this.follower = null;
   }
 
   /** Read the page (`count` offsets) before the oldest loaded offset into the store. */
@@ -135,7 +125,7 @@ export class RoomReader {
     const start = Math.max(history.floor, end - Math.max(1, Math.min(count, pageSize)));
     const abort = new AbortController();
     store.setHistory(this.roomId, { loading: true, error: null });
-    const promise = readPage(this.ctx.session, this.address, start, end, { timeout: this.ctx.historyTimeout, signal: abort.signal }).then(
+    const promise = readPage(this.ctx.session, this.destination, start, end, { timeout: this.ctx.historyTimeout, signal: abort.signal }).then(
       ({ messages, firstOffset }) => {
         if (this.page === entry) this.page = null;
         const batch: Incoming[] = [];
@@ -210,8 +200,7 @@ export class RoomReader {
   }
 
   private follow(): void {
-    if (this.follower || this.waiting) return;
-    if (!this.ctx.rooms.isReady(this.roomId)) return this.waitUntilReady();
+    if (this.follower) return;
     this.ctx.store.flush();
     const newest = this.ctx.store.getState().timelines[this.roomId]?.history.newestOffset ?? null;
     // Our sends the broker confirmed before we followed are in the stream
@@ -230,7 +219,7 @@ export class RoomReader {
     let anchor = newest === null && readTo === undefined;
     this.follower = new StreamFollower({
       session: this.ctx.session,
-      destination: this.address,
+      destination: this.destination,
       start: readTo === undefined ? 'last' : { offset: readTo + 1 },
       after: newest,
       prefetch: Math.max(this.ctx.pageSize, 100),
@@ -253,38 +242,10 @@ export class RoomReader {
     });
   }
 
-  /** Subscribing to a stream that does not exist would close the connection: wait for the directory's word. */
-  private waitUntilReady(): void {
-    const { roomId } = this;
-    const timer = setTimeout(() => {
-      this.ctx.report(
-        new ChatError('room-not-ready', `room ${roomId} is not ready: the room directory has not announced it within ${this.ctx.readyTimeout} ms (still waiting)`, { roomId }),
-      );
-    }, this.ctx.readyTimeout);
-    const waiting = {
-      timer,
-      cancel: this.ctx.rooms.onReady(roomId, () => {
-        clearTimeout(timer);
-        if (this.waiting !== waiting) return;
-        this.waiting = null;
-        this.follow();
-      }),
-    };
-    this.waiting = waiting;
-  }
-
-  private stopFollowing(): void {
-    if (this.waiting) {
-      clearTimeout(this.waiting.timer);
-      this.waiting.cancel();
-      this.waiting = null;
-    }
+  private unfollowIfIdle(): void {
+    if (!this.idle) return;
     this.follower?.stop();
     this.follower = null;
-  }
-
-  private unfollowIfIdle(): void {
-    if (this.idle) this.stopFollowing();
   }
 
   private validate(message: IncomingMessage): Incoming | null {

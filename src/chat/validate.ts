@@ -14,7 +14,6 @@ import {
   EVENT_ID_PATTERN,
   PRESENCE_PREFIX,
   ROOM_PREFIX,
-  queueDestination,
   STREAM_OFFSET_HEADER,
   TYPING_PREFIX,
   USER_ID_HEADER,
@@ -302,7 +301,8 @@ export function validatePresenceMessage(message: IncomingMessage, destination: s
  * but does not fit, or its event id is not the entry's id (`stompkit-id`).
  */
 export function validateQueuedMessage(entry: OutboxEntry): Validated<MessageCreatedEvent> | null {
-  const destination = typeof entry.destination === 'string' ? queueDestination(entry.destination) : '';
+  // Sent to `/amq/queue/…` when a room directory service keeps the rooms (room-directory.ts).
+  const destination = typeof entry.destination === 'string' ? entry.destination.replace(/^\/amq(?=\/queue\/)/, '') : '';
   if (entry.binary || !destination.startsWith(ROOM_PREFIX)) return null;
   try {
     const roomId = roomOf(destination, ROOM_PREFIX);

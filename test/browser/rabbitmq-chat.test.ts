@@ -3,7 +3,7 @@ import { collectErrors, newPage } from './chromium';
 import { createRoom, openRoom, send, shownMessages, signIn, waitForMessage, waitForSession } from './demo-page';
 import { useDemoInChromium } from './demo-server';
 
-// Issue 7: the unchanged demo against RabbitMQ Web-STOMP on this machine,
+// The unchanged demo against RabbitMQ Web-STOMP on this machine,
 // with the demo users `scripts/rabbitmq-setup` creates (alice and bob,
 // passcode `stompkit`, vhost `stompkit`). Same page helpers as the bundled
 // broker scenarios; only the broker differs. RabbitMQ keeps streams between

@@ -1,5 +1,5 @@
 /**
- * Issue 7: the demo users `scripts/rabbitmq-setup` creates are confined to
+ * The demo users `scripts/rabbitmq-setup` creates are confined to
  * chat. Real RabbitMQ, real sockets: Web-STOMP (what browsers use) for every
  * operation, and STOMP over TCP where the refusal's wording matters, because
  * RabbitMQ 3.10's Web-STOMP closes the socket on a refused frame without
@@ -16,6 +16,8 @@ import { randomUUID } from 'node:crypto';
 const VHOST = process.env.DEMO_VHOST ?? 'stompkit';
 const ALICE = { login: 'alice', passcode: 'stompkit' };
 const GUEST = { login: 'guest', passcode: 'guest' };
+/** The room directory service's user: the one that declares room streams. */
+const DIRECTORY = { login: 'directory', passcode: process.env.DEMO_PASSCODE ?? 'stompkit' };
 
 /** One STOMP connection, frames read one at a time (heart-beats skipped). */
 interface Peer {
@@ -127,14 +129,33 @@ async function refusedForAliceOnly(frame: string): Promise<void> {
   expect(await attempt(alice, frame)).toBe('closed');
 }
 
+/** A room stream as the room directory service makes one: declared by its user. */
+async function declaredRoom(): Promise<string> {
+  const q = room();
+  const directory = await open('ws', DIRECTORY);
+  expect(await attempt(directory, `SUBSCRIBE\nid:d\ndestination:/queue/${q}\n${STREAM}\nack:client\nprefetch-count:1\nx-stream-offset:next\nreceipt:r\n\n\0`)).toBe('RECEIPT');
+  return q;
+}
+
 describe('RabbitMQ demo users (scripts/rabbitmq-setup) are confined to chat', () => {
-  test('alice publishes to and reads a chat room stream', async () => {
-    const q = room();
+  test('only the room directory declares a room stream: alice can neither create one nor pre-declare it as a classic queue or with a one-byte retention', async () => {
+    await refusedForAliceOnly(`SEND\ndestination:/queue/${room()}\n${STREAM}\nreceipt:r\n\nfirst\0`);
+    await refusedForAliceOnly(`SEND\ndestination:/queue/${room()}\ndurable:true\nauto-delete:false\nreceipt:r\n\nclassic\0`);
+    await refusedForAliceOnly(`SEND\ndestination:/queue/${room()}\n${STREAM}\nx-max-length-bytes:1\nreceipt:r\n\ntiny\0`);
+    await refusedForAliceOnly(`SUBSCRIBE\nid:s\ndestination:/queue/chat.rooms\n${STREAM}\nack:client\nprefetch-count:1\nreceipt:r\n\n\0`);
+    // Once the directory has declared it, an existing room is hers to use (below), still not to declare.
+    const q = await declaredRoom();
     const alice = await open('ws', ALICE);
-    alice.write(`SEND\ndestination:/queue/${q}\n${STREAM}\nuser-id:alice\ncontent-type:application/json\nreceipt:s\n\n{"id":"m1"}\0`);
+    expect(await attempt(alice, `SEND\ndestination:/queue/${q}\n${STREAM}\nreceipt:r\n\nagain\0`)).toBe('closed');
+  });
+
+  test('alice publishes to and reads a chat room stream the directory declared', async () => {
+    const q = await declaredRoom();
+    const alice = await open('ws', ALICE);
+    alice.write(`SEND\ndestination:/amq/queue/${q}\nuser-id:alice\ncontent-type:application/json\nreceipt:s\n\n{"id":"m1"}\0`);
     expect(command(await alice.next())).toBe('RECEIPT');
     const bob = await open('ws', { login: 'bob', passcode: 'stompkit' });
-    bob.write(`SUBSCRIBE\nid:r\ndestination:/queue/${q}\n${STREAM}\nack:client\nprefetch-count:10\nx-stream-offset:first\nreceipt:sub\n\n\0`);
+    bob.write(`SUBSCRIBE\nid:r\ndestination:/amq/queue/${q}\nack:client\nprefetch-count:10\nx-stream-offset:first\nreceipt:sub\n\n\0`);
     expect(command(await bob.next())).toBe('RECEIPT');
     const message = await bob.next();
     expect(command(message)).toBe('MESSAGE');
@@ -225,15 +246,15 @@ describe('RabbitMQ demo users (scripts/rabbitmq-setup) are confined to chat', ()
   });
 
   test('alice cannot change how an existing room stream is kept (no re-declare as transient)', async () => {
-    const q = room();
+    const q = await declaredRoom();
     const alice = await open('ws', ALICE);
-    expect(await attempt(alice, `SEND\ndestination:/queue/${q}\n${STREAM}\nreceipt:r\n\nfirst\0`)).toBe('RECEIPT');
+    expect(await attempt(alice, `SEND\ndestination:/amq/queue/${q}\nreceipt:r\n\nfirst\0`)).toBe('RECEIPT');
     const again = await open('tcp', ALICE);
     again.write(`SUBSCRIBE\nid:s\ndestination:/queue/${q}\nx-queue-type:stream\ndurable:false\nauto-delete:true\nack:client\nprefetch-count:1\nreceipt:r\n\n\0`);
     expect(command(await again.next())).toBe('ERROR');
     // The stream is still there with its message.
     const reader = await open('ws', ALICE);
-    reader.write(`SUBSCRIBE\nid:s\ndestination:/queue/${q}\n${STREAM}\nack:client\nprefetch-count:1\nx-stream-offset:first\nreceipt:r\n\n\0`);
+    reader.write(`SUBSCRIBE\nid:s\ndestination:/amq/queue/${q}\nack:client\nprefetch-count:1\nx-stream-offset:first\nreceipt:r\n\n\0`);
     expect(command(await reader.next())).toBe('RECEIPT');
     expect((await reader.next()).endsWith('first')).toBe(true);
   });

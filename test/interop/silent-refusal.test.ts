@@ -1,5 +1,5 @@
 /**
- * Issue 7: a frame RabbitMQ refuses must end like on the dev broker — the
+ * A frame RabbitMQ refuses must end like on the dev broker — the
  * subscription reported and dropped, the send failed — with the session
  * connected again, not reconnecting forever. Over Web-STOMP RabbitMQ closes
  * the socket without the ERROR (rabbitmq/rabbitmq-server#6737), so the

@@ -11,6 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createChatClient } from '../../../src/chat/index.js';
+import { withRoomDirectory } from '../../../src/chat/room-directory.js';
 import { waitForStatus } from '../../../src/testing/index.js';
 import { startCli, type Cli } from '../../support/broker-cli.js';
 import { rawConnect } from '../../support/raw-stomp.js';
@@ -74,7 +75,8 @@ const openChat = (login: string, passcode: string) => {
   const url = `ws://127.0.0.1:${cli.port}/ws`;
   const session = pool.open({ wsUrl: url } as never, { url, connectHeaders: { login, passcode } });
   const errors: unknown[] = [];
-  const chat = createChatClient(session, { userId: login, pageSize: 20, directory: 'directory', onError: (e) => errors.push(e) });
+  const rooms = withRoomDirectory(session, { storage: null, onError: (e) => errors.push(e) });
+  const chat = createChatClient(rooms, { userId: login, pageSize: 20, onError: (e) => errors.push(e) });
   return { session, chat, errors };
 };
 

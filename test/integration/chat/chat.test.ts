@@ -1,5 +1,5 @@
 /**
- * Issue 5, integration: chat clients on real sessions over real sockets
+ * Integration: chat clients on real sessions over real sockets
  * against the test broker (the stompkit broker, or RabbitMQ under
  * `npm run test:interop`).
  */
@@ -11,7 +11,7 @@ import { createStompSession } from '../../../src/core/index.js';
 import { createChatClient } from '../../../src/chat/index.js';
 import { chatDestinations } from '../../../src/chat/protocol.js';
 import { startTestBroker, type TestBroker } from '../../support/broker.js';
-import { ROOMS, chatPool, newRoom, texts, uniqueRoom } from './helpers.js';
+import { chatPool, chatSession, newRoom, texts, uniqueRoom } from './helpers.js';
 
 const pool = chatPool();
 let broker: TestBroker;
@@ -132,7 +132,7 @@ test('a client offline while messages were sent catches up exactly once on recon
     connectHeaders: connectHeadersOf(broker, 'bob'),
     reconnect: { baseDelay: 50, maxDelay: 300 },
   });
-  const chat = createChatClient(session, { userId: 'bob', pageSize: 20, ...ROOMS });
+  const chat = createChatClient(chatSession(session), { userId: 'bob', pageSize: 20 });
   try {
     await waitForStatus(session, 'connected');
     chat.openRoom(room, { presence: false });
@@ -197,7 +197,7 @@ test('announce to three rooms is all or nothing', async () => {
     reconnect: { baseDelay: 50, maxDelay: 300 },
   });
   const errors: string[] = [];
-  const chat = createChatClient(session, { userId: 'alice', onError: (e) => errors.push(e.code), ...ROOMS });
+  const chat = createChatClient(chatSession(session), { userId: 'alice', onError: (e) => errors.push(e.code) });
   const alice = { name: 'alice', session, chat, errors: [] };
   const reader = pool.open(broker, 'carol');
   try {
@@ -255,7 +255,7 @@ test('presence counts a user once: one of their tabs leaving a room does not tak
   // Two tabs of alice sharing one connection: two chat clients on one session.
   // Heart-beats far apart, so only the answer to the leave can bring her back in time.
   const alice = pool.open(broker, 'alice', { presenceInterval: 60_000 });
-  const secondTab = createChatClient(alice.session, { userId: 'alice', presenceInterval: 60_000, ...ROOMS });
+  const secondTab = createChatClient(alice.chat.session, { userId: 'alice', presenceInterval: 60_000 });
   const bob = pool.open(broker, 'bob');
   await Promise.all([waitForStatus(alice.session, 'connected'), waitForStatus(bob.session, 'connected')]);
   const room = await newRoom(alice.chat);

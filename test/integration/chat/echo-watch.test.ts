@@ -11,7 +11,7 @@ import { waitForStatus } from '../../../src/testing/index.js';
 import { isRabbit, startTestBroker, type TestBroker } from '../../support/broker.js';
 import { startReceiptForgingProxy, type ReceiptForgingProxy } from '../../support/receipt-forging-proxy.js';
 import { sessionPool } from '../core/helpers.js';
-import { ROOMS, chatPool, newRoom, texts } from './helpers.js';
+import { chatPool, chatSession, newRoom, texts } from './helpers.js';
 
 const pool = chatPool();
 const sessions = sessionPool();
@@ -52,7 +52,7 @@ async function twoUsers(echoTimeout = ECHO_TIMEOUT) {
     seen = error;
     if (ECHO_REASONS.test(error.message)) replaced.push(error.message);
   });
-  const alice = { name: 'alice', session, errors, replaced, chat: createChatClient(session, { userId: 'alice', echoTimeout, onError: (e) => errors.push(e), ...ROOMS }) };
+  const alice = { name: 'alice', session, errors, replaced, chat: createChatClient(chatSession(session), { userId: 'alice', echoTimeout, onError: (e) => errors.push(e) }) };
   const bob = pool.open(broker, 'bob');
   await Promise.all([waitForStatus(alice.session, 'connected', WAIT), waitForStatus(bob.session, 'connected', WAIT)]);
   const room = await newRoom(bob.chat, 'echo');
@@ -75,9 +75,11 @@ test('messages the broker confirmed but dropped are sent again on a new connecti
 
   await vi.waitFor(() => expect(texts(bob, room)).toEqual(['m0', 'b1', 'm1', 'm2']), WAIT);
   await vi.waitFor(() => expect(texts(alice, room)).toEqual(['m0', 'b1', 'm1', 'm2']), WAIT);
-  alice.chat.store.flush();
-  // Alice's copies are the stream's now, not local ones.
-  expect(alice.chat.store.getState().timelines[room]!.messages.every((m) => m.offset !== null)).toBe(true);
+  // Alice's copies become the stream's, not local ones.
+  await vi.waitFor(() => {
+    alice.chat.store.flush();
+    expect(alice.chat.store.getState().timelines[room]!.messages.map((m) => [m.text, m.offset !== null])).toEqual(['m0', 'b1', 'm1', 'm2'].map((t) => [t, true]));
+  }, WAIT);
   expect(alice.replaced[0]).toMatch(/did not come back/);
   expect([...alice.errors, ...bob.errors]).toEqual([]);
 });

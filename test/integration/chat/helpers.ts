@@ -5,6 +5,7 @@
  * login is accepted and `user-id` is still checked against it.
  */
 import { createChatClient } from '../../../src/chat/index.js';
+import { withRoomDirectory } from '../../../src/chat/room-directory.js';
 import type { ChatClient, ChatClientOptions, ChatError } from '../../../src/chat/index.js';
 import type { StompSession } from '../../../src/core/index.js';
 import { isRabbit, uniqueName, type TestBroker } from '../../support/broker.js';
@@ -16,11 +17,14 @@ export function uniqueRoom(prefix = 'room'): string {
 }
 
 /**
- * Chat client options for the test broker. The demo users on RabbitMQ may
- * not declare room streams (`scripts/rabbitmq-users`): there the room
- * directory service that `startTestBroker` runs does, and clients wait for it.
+ * The session a chat client of the test broker talks through. The demo users
+ * on RabbitMQ may not declare room streams (`scripts/rabbitmq-users`): there
+ * the room directory service that `startTestBroker` runs does, and clients
+ * wait for it (`withRoomDirectory`).
  */
-export const ROOMS: ChatClientOptions = isRabbit ? { directory: 'directory' } : {};
+export function chatSession(session: StompSession): StompSession {
+  return isRabbit ? withRoomDirectory(session, { storage: null }) : session;
+}
 
 /**
  * A new room, usable at once: created through the room directory on
@@ -54,12 +58,11 @@ export function chatPool() {
     open(broker: TestBroker, name: string, options: ChatClientOptions = {}): ChatUser {
       const session = sessions.open(broker, { connectHeaders: headers(broker, name) });
       const errors: ChatError[] = [];
-      const chat = createChatClient(session, {
+      const chat = createChatClient(chatSession(session), {
         userId: name,
         pageSize: 20,
         presenceInterval: 500,
         onError: (e) => errors.push(e),
-        ...ROOMS,
         ...options,
       });
       const user = { name, session, chat, errors };

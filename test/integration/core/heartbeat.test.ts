@@ -1,5 +1,5 @@
 /**
- * Issue 4, integration point 3: a silent broker (its heart-beats stop) is
+ * A silent broker (its heart-beats stop) is
  * detected and reconnected. The broker here is a tiny WebSocket server that
  * answers CONNECTED promising heart-beats and then says nothing at all, not
  * even to the close handshake, which is what a hung peer looks like.

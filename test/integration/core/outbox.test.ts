@@ -1,5 +1,5 @@
 /**
- * Issue 4, integration point 1: sends made in a loop while the broker is
+ * Sends made in a loop while the broker is
  * stopped and restarted (same port, same data) twice arrive at a subscriber
  * exactly once each and in order.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 4, integration point 5: a token function is called again on every
+ * A token function is called again on every
  * reconnect; wrong credentials stop reconnecting and surface the error.
  */
 import type { SessionState } from '../../../src/core/index.js';

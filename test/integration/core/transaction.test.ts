@@ -1,5 +1,5 @@
 /**
- * Issue 4, integration point 4: a transaction interrupted by a disconnect
+ * A transaction interrupted by a disconnect
  * rejects, and nothing of it arrives.
  */
 import { TransactionError } from '../../../src/core/index.js';

@@ -1,5 +1,5 @@
 /**
- * Issue 4, integration point 2: with the broker's WebSocket endpoint refused
+ * With the broker's WebSocket endpoint refused
  * the session connects over SockJS and reports the transport; over
  * `xhr-polling` when streaming is refused too.
  */

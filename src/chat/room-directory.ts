@@ -1,0 +1,221 @@
+/**
+ * `withRoomDirectory(session)` (`stompkit/chat/directory`): chat over a
+ * broker where a room directory service, not the members, declares public
+ * room streams.
+ *
+ * RabbitMQ checks the *configure* permission on every frame that names a
+ * `/queue/…` destination, because each one declares the queue. Under
+ * permissions where members may not declare room streams (so nobody can
+ * pre-declare a room as a classic queue, or with a one-byte retention),
+ * members address public rooms and the directory as existing queues,
+ * `/amq/queue/<name>` (RabbitMQ's address, and the dev broker's; MESSAGE
+ * frames still say `/queue/<name>`). Those frames have their own failure
+ * modes: a SUBSCRIBE to a missing queue is an ERROR that closes the shared
+ * connection, and a SEND to one is dropped with a RECEIPT. So nothing goes
+ * to a public room before the service has declared its stream and said so
+ * with a `room.ready` event of its own login in the directory stream.
+ *
+ * The wrapper is a `StompSession` (give it to `<StompProvider session>` or
+ * `<ChatProvider session>`): the chat client above it is unchanged, and apps
+ * without a directory service do not ship this file.
+ */
+import type { IncomingMessage, Receipt, SendBody, StompSession, StompTransaction } from '../core/types';
+import { ChatError, DIRECTORY_DESTINATION, ROOM_PREFIX, USER_ID_HEADER, isRoomId, streamSubscribeHeaders } from './protocol';
+
+export interface RoomDirectoryOptions {
+  /** The login of the room directory service. Default `directory`. */
+  login?: string;
+  /** How long, while connected, a send to a room waits for the service to declare it, ms. Default 15 000. */
+  timeout?: number;
+  /**
+   * Where rooms known to be ready are remembered across page loads, so a
+   * send after a reload goes to the session's outbox at once, even offline.
+   * (Reading a room still waits for this page's directory: a SUBSCRIBE to a
+   * stream the broker no longer has would close the connection.) Default
+   * `localStorage` where there is one; `null` remembers nothing.
+   */
+  storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+  /** A `room.ready` from anyone but the service (dropped). */
+  onError?: (error: ChatError) => void;
+}
+
+/** Direct messages (`chat.room.dm.…`) are declared by their members (see `docs/chat-acl.json`). */
+function managedRoom(destination: string): string | null {
+  const roomId = destination.startsWith(ROOM_PREFIX) ? destination.slice(ROOM_PREFIX.length) : '';
+  return isRoomId(roomId) && !roomId.startsWith('dm.') ? roomId : null;
+}
+
+/** The address of a chat destination: rooms the service declares and the directory as existing queues. */
+function address(destination: string): string {
+  return destination === DIRECTORY_DESTINATION || managedRoom(destination) !== null ? '/amq' + destination : destination;
+}
+
+const STORAGE_KEY = 'stompkit:ready-rooms';
+/** At most this many ready rooms are remembered (the newest). */
+const REMEMBERED = 1000;
+
+function remembered(storage: Pick<Storage, 'getItem'> | null): string[] {
+  try {
+    const list: unknown = JSON.parse(storage?.getItem(STORAGE_KEY) ?? '[]');
+    return Array.isArray(list) ? list.filter((id): id is string => typeof id === 'string' && isRoomId(id)) : [];
+  } catch {
+    return [];
+  }
+}
+
+function remember(storage: Pick<Storage, 'setItem'> | null, ready: ReadonlySet<string>): void {
+  try {
+    storage?.setItem(STORAGE_KEY, JSON.stringify([...ready].slice(-REMEMBERED)));
+  } catch {
+    // Full or unavailable storage: rooms are learned again from the directory.
+  }
+}
+
+/**
+ * Wrap `session` so public rooms are used only once the room directory
+ * service has declared their streams.
+ *
+ * @example
+ * const session = withRoomDirectory(createStompSession({ url, connectHeaders }));
+ * <StompProvider session={session}><ChatProvider userId={login}>…</ChatProvider></StompProvider>
+ */
+export function withRoomDirectory(session: StompSession, options: RoomDirectoryOptions = {}): StompSession {
+  const { login = 'directory', timeout = 15_000, onError } = options;
+  const storage = options.storage === undefined ? (globalThis.localStorage ?? null) : options.storage;
+  /** Ready per this page's reading of the directory. */
+  const ready = new Set<string>();
+  /** Ready in this or an earlier page load: enough to queue a send. */
+  const known = new Set<string>(remembered(storage));
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Room id → what runs once it is ready, in the order asked. */
+  const waiting = new Map<string, Array<() => void>>();
+  let watching = false;
+
+  const onDirectory = (message: IncomingMessage): void => {
+    message.ack();
+    let event: unknown;
+    try {
+      event = JSON.parse(message.body);
+    } catch {
+      return; // The chat client reports invalid directory events.
+    }
+    if (typeof event !== 'object' || event === null || (event as { type?: unknown }).type !== 'room.ready') return;
+    const roomId = (event as { roomId?: unknown }).roomId;
+    const author = message.headers[USER_ID_HEADER];
+    if (typeof roomId !== 'string' || !isRoomId(roomId)) return;
+    if (author !== login) {
+      onError?.(new ChatError('invalid-event', `dropped room.ready of ${roomId} from ${String(author)}: only ${login} declares rooms`, { roomId }));
+      return;
+    }
+    ready.add(roomId);
+    if (!known.has(roomId)) {
+      known.add(roomId);
+      // One write per burst (the directory replays every room at start).
+      saveTimer ??= setTimeout(() => {
+        saveTimer = undefined;
+        remember(storage, known);
+      }, 1000);
+    }
+    const runs = waiting.get(roomId) ?? [];
+    waiting.delete(roomId);
+    // Synchronously, in order: a send made after this cannot overtake one that waited.
+    for (const run of runs) run();
+  };
+
+  /** Run `run` once `roomId` is ready (now, if it is); returns a cancel. */
+  const whenReady = (roomId: string, run: () => void): (() => void) => {
+    if (ready.has(roomId)) {
+      run();
+      return () => undefined;
+    }
+    if (!watching) {
+      watching = true;
+      // Read from the start: every room.ready so far. Resumed (from the start again) after reconnects.
+      // Its own SUBSCRIBE: the session shares equal subscriptions, and joining the chat client's
+      // directory reader (prefetch 200) late would miss the replay.
+      session.subscribe(address(DIRECTORY_DESTINATION), onDirectory, streamSubscribeHeaders('first', 100));
+    }
+    const runs = waiting.get(roomId) ?? [];
+    waiting.set(roomId, runs);
+    let live = true;
+    runs.push(() => live && run());
+    return () => {
+      live = false;
+    };
+  };
+
+  const send = (destination: string, body: SendBody, headers?: Record<string, string>): Promise<Receipt> => {
+    const roomId = managedRoom(destination);
+    if (roomId === null || known.has(roomId)) return session.send(address(destination), body, headers);
+    return new Promise((resolve, reject) => {
+      // The directory can only be read while connected: the wait counts from then.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const fail = (): void => {
+        cancel();
+        stopWatch();
+        reject(new Error(`room ${roomId} is not ready: ${login} has not declared it within ${timeout} ms`));
+      };
+      const arm = (): void => {
+        if (session.getSnapshot().status === 'connected') timer ??= setTimeout(fail, timeout);
+        else timer = void clearTimeout(timer);
+      };
+      const stopWatch = session.subscribe(arm);
+      const cancel = whenReady(roomId, () => {
+        clearTimeout(timer);
+        stopWatch();
+        session.send(address(destination), body, headers).then(resolve, reject);
+      });
+      arm();
+    });
+  };
+
+  function subscribe(listener: () => void): () => void;
+  function subscribe(destination: string, handler: (message: IncomingMessage) => void, headers?: Record<string, string>): () => void;
+  function subscribe(target: string | (() => void), handler?: (message: IncomingMessage) => void, headers?: Record<string, string>): () => void {
+    if (typeof target === 'function') return session.subscribe(target);
+    const roomId = managedRoom(target);
+    if (roomId === null || ready.has(roomId)) return session.subscribe(address(target), handler!, headers);
+    let unsubscribe: (() => void) | null = null;
+    const cancel = whenReady(roomId, () => {
+      unsubscribe = session.subscribe(address(target), handler!, headers);
+    });
+    return () => {
+      cancel();
+      unsubscribe?.();
+    };
+  }
+
+  return {
+    getSnapshot: () => session.getSnapshot(),
+    subscribe,
+    connect: () => session.connect(),
+    retryNow: () => session.retryNow(),
+    reconnect: (reason) => session.reconnect(reason),
+    close: () => session.close(),
+    send,
+    getOutbox: () => session.getOutbox(),
+    onOutboxChange: (listener) => session.onOutboxChange(listener),
+    retry: (id) => session.retry(id),
+    drop: (id) => session.drop(id),
+    begin(): StompTransaction {
+      const transaction = session.begin();
+      return {
+        id: transaction.id,
+        send(destination, body, headers) {
+          const roomId = managedRoom(destination);
+          if (roomId !== null && !known.has(roomId)) {
+            // A transaction cannot wait: its SEND to a missing stream would be dropped, so it fails now
+            // (and the directory is read, so the room is known next time).
+            whenReady(roomId, () => undefined);
+            throw new Error(`room ${roomId} is not ready: ${login} has not declared it`);
+          }
+          transaction.send(address(destination), body, headers);
+        },
+        ack: (message) => transaction.ack(message),
+        nack: (message) => transaction.nack(message),
+        commit: () => transaction.commit(),
+        abort: () => transaction.abort(),
+      };
+    },
+  };
+}
