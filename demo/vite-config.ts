@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import type { UserConfig } from 'vite';
 import { stompkitBroker, type BrokerOptions } from '../src/broker/index.js';
+import { startRoomDirectory } from '../src/directory/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -23,6 +24,12 @@ export interface DemoConfigOptions {
   dataDir?: string;
   /** Keep the bundled broker's data in memory only. */
   memory?: boolean;
+  /**
+   * Run the room directory service beside the external broker (its users may
+   * not declare room streams, as `scripts/rabbitmq-setup` sets up RabbitMQ),
+   * and chat through `withRoomDirectory`.
+   */
+  roomDirectory?: { passcode: string; login?: string };
   /** Anything else for the bundled broker (tests refuse endpoints with `endpoints`). */
   broker?: BrokerOptions;
   port?: number;
@@ -32,9 +39,11 @@ export interface DemoConfigOptions {
 /** The demo's Vite config: React, and the dev broker on the same origin unless `brokerUrl` is set. */
 export function demoViteConfig(options: DemoConfigOptions = {}): UserConfig {
   const { brokerUrl, sockjsUrl, passcode, vhost } = options;
+  const directory = brokerUrl && options.roomDirectory ? { login: 'directory', ...options.roomDirectory } : null;
   const env: Record<string, string> = {
     VITE_STOMPKIT_URL: brokerUrl ?? '',
     VITE_STOMPKIT_SOCKJS_URL: sockjsUrl ?? '',
+    VITE_STOMPKIT_DIRECTORY: directory?.login ?? '',
   };
   if (passcode !== undefined) env.VITE_STOMPKIT_PASSCODE = passcode;
   if (vhost !== undefined) env.VITE_STOMPKIT_VHOST = vhost;
@@ -56,6 +65,17 @@ export function demoViteConfig(options: DemoConfigOptions = {}): UserConfig {
     logLevel: 'warn',
     plugins: [
       react(),
+      ...(brokerUrl && directory
+        ? [
+            {
+              name: 'stompkit-room-directory',
+              configureServer(server: { httpServer: { once(event: 'close', listener: () => void): unknown } | null }) {
+                const service = startRoomDirectory({ url: brokerUrl.split(',').map((url) => url.trim()), ...directory, ...(vhost !== undefined && { host: vhost }) });
+                server.httpServer?.once('close', () => void service.stop());
+              },
+            },
+          ]
+        : []),
       ...(brokerUrl
         ? []
         : [

@@ -36,7 +36,7 @@ export function App() {
   return (
     // A new name is a new session: the key remounts everything below.
     <Shell key={user} user={user} config={config} theme={theme} onToggleTheme={toggleTheme} onSignOut={signOut}>
-      {(drawer) => <Workspace user={user} passcode={config.bundled ? config.passcode : undefined} drawerOpen={drawer.open} onCloseDrawer={drawer.close} />}
+      {(drawer) => <Workspace user={user} passcode={config.bundled ? config.passcode : undefined} directory={config.directory} drawerOpen={drawer.open} onCloseDrawer={drawer.close} />}
     </Shell>
   );
 }

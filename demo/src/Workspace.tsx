@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useConnectionState } from 'stompkit';
+import { useConnectionState, useStompSession } from 'stompkit';
 import { ChatProvider, ThreadPanel, useChat, useRooms } from 'stompkit/chat';
+import { withRoomDirectory } from 'stompkit/chat/directory';
 import { createBrokerUpload } from 'stompkit/chat/upload';
 import { Conversation } from './Conversation';
 import { People } from './People';
@@ -10,6 +11,8 @@ export interface WorkspaceProps {
   user: string;
   /** Set with the bundled dev broker: attachments go to its `/uploads` as this user. */
   passcode?: string;
+  /** The room directory service's login, when one declares the rooms. */
+  directory?: string;
   drawerOpen: boolean;
   onCloseDrawer(): void;
 }
@@ -19,10 +22,12 @@ export const DEFAULT_ROOM = { id: 'general', name: 'general', topic: 'Say hello 
 
 /** The chat client for this person, then rooms, the open conversation and who is here. */
 export function Workspace(props: WorkspaceProps) {
-  const { user, passcode } = props;
+  const { user, passcode, directory } = props;
   const uploadFile = useMemo(() => (passcode === undefined ? undefined : createBrokerUpload({ login: user, passcode })), [user, passcode]);
+  const stomp = useStompSession();
+  const session = useMemo(() => (directory ? withRoomDirectory(stomp, { login: directory }) : stomp), [stomp, directory]);
   return (
-    <ChatProvider userId={props.user} uploadFile={uploadFile} fallback={<div className="workspace" />} onError={(e) => console.warn('[chat]', e)}>
+    <ChatProvider session={session} userId={props.user} uploadFile={uploadFile} fallback={<div className="workspace" />} onError={(e) => console.warn('[chat]', e)}>
       <Rooms {...props} />
     </ChatProvider>
   );

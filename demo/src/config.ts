@@ -15,6 +15,8 @@ export interface DemoConfig {
   host: string | undefined;
   /** True when talking to the bundled dev broker. */
   bundled: boolean;
+  /** The room directory service's login, when one declares the rooms (chat goes through `withRoomDirectory`). */
+  directory: string | undefined;
 }
 
 export function readConfig(env: ImportMetaEnv = import.meta.env, origin: string = window.location.origin): DemoConfig {
@@ -31,6 +33,7 @@ export function readConfig(env: ImportMetaEnv = import.meta.env, origin: string 
       passcode: env.VITE_STOMPKIT_PASSCODE ?? 'stompkit',
       host: vhost || undefined,
       bundled: false,
+      directory: env.VITE_STOMPKIT_DIRECTORY?.trim() || undefined,
     };
   }
   const ws = origin.replace(/^http/, 'ws');
@@ -40,6 +43,7 @@ export function readConfig(env: ImportMetaEnv = import.meta.env, origin: string 
     passcode: env.VITE_STOMPKIT_PASSCODE ?? 'stompkit',
     host: env.VITE_STOMPKIT_VHOST?.trim() || undefined,
     bundled: true,
+    directory: undefined,
   };
 }
 

@@ -8,7 +8,13 @@ import { useDemoInChromium } from './demo-server';
 // passcode `stompkit`, vhost `stompkit`). Same page helpers as the bundled
 // broker scenarios; only the broker differs. RabbitMQ keeps streams between
 // runs, so the room is new each run.
-const RABBIT = { brokerUrl: 'ws://127.0.0.1:15674/ws', passcode: 'stompkit', vhost: process.env.DEMO_VHOST ?? 'stompkit' };
+// The demo users may not declare room streams: the room directory service runs beside RabbitMQ, as with `npm run demo`.
+const RABBIT = {
+  brokerUrl: 'ws://127.0.0.1:15674/ws',
+  passcode: 'stompkit',
+  vhost: process.env.DEMO_VHOST ?? 'stompkit',
+  roomDirectory: { passcode: process.env.DEMO_PASSCODE ?? 'stompkit' },
+};
 
 const fixture = useDemoInChromium(RABBIT);
 

@@ -10,6 +10,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { createChatClient, type ChatClient, type ChatError } from '../../src/chat/index.js';
+import { withRoomDirectory } from '../../src/chat/room-directory.js';
+import { startRoomDirectory, type RoomDirectory } from '../../src/directory/index.js';
 import { createStompSession, memoryStorage, type StompSession, type WebSocketLike } from '../../src/core/index.js';
 import { STOMP_SUBPROTOCOLS } from '../../src/core/transports.js';
 import { waitForStatus } from '../../src/testing/index.js';
@@ -53,7 +55,9 @@ function user(name: string, node: number): User {
     reconnect: { baseDelay: 200, maxDelay: 2000 },
   });
   const errors: ChatError[] = [];
-  const chat = createChatClient(session, { userId: name, pageSize: 10, presenceInterval: 1000, onError: (e) => errors.push(e) });
+  // The demo users may not declare room streams: the room directory service does (scripts/rabbitmq-users).
+  const rooms = withRoomDirectory(session, { storage: null, onError: (e) => errors.push(e) });
+  const chat = createChatClient(rooms, { userId: name, pageSize: 10, presenceInterval: 1000, onError: (e) => errors.push(e) });
   const u = { name, session, chat, errors, dialed };
   users.push(u);
   return u;
@@ -92,7 +96,14 @@ async function historyLoads(room: string, order: string[]): Promise<void> {
   users.splice(users.indexOf(reader), 1);
 }
 
+/** The room directory service, on node 1 first (it fails over like the users). */
+let directory: RoomDirectory;
+beforeAll(() => {
+  directory = startRoomDirectory({ url: URLS, passcode: process.env.DEMO_PASSCODE ?? 'stompkit', host: process.env.DEMO_VHOST ?? 'stompkit', reconnectDelay: 300 });
+});
+
 afterAll(async () => {
+  await directory.stop();
   for (const u of users.splice(0)) u.chat.dispose();
   // The other suites need the whole cluster: bring back any node left down.
   await cluster('start');
@@ -104,7 +115,8 @@ test('a node killed mid-chat, then another stopped: nothing lost, nothing twice,
   await Promise.all([alice, bob, carol].map((u) => waitForStatus(u.session, 'connected', WAIT)));
   expect([alice, bob, carol].map(nodeOf)).toEqual([1, 2, 3]);
 
-  // Alice opens the room first, so its stream's leader is on her node.
+  // The directory declares the room from node 1, so its stream's leader is on alice's node.
+  await alice.chat.createRoom(room, room);
   alice.chat.openRoom(room);
   const sent = new Map<string, string[]>([['alice', []], ['bob', []], ['carol', []]]);
   const say = (u: User, text: string): Promise<void> => {
