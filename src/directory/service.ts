@@ -42,6 +42,12 @@ export interface RoomDirectoryOptions {
 }
 
 export interface RoomDirectory {
+  /**
+   * Resolves once the service is connected and the directory stream exists:
+   * chat clients may start (before it, their reads of the directory would
+   * be refused and their room requests dropped).
+   */
+  readonly started: Promise<void>;
   /** Rooms declared and announced as ready, in order. */
   readonly ready: ReadonlySet<string>;
   /** Rooms whose declaration the broker refused (logged; not retried until restart). */
@@ -68,6 +74,8 @@ export function startRoomDirectory(options: RoomDirectoryOptions): RoomDirectory
   let declaring: string | null = null;
   let settleTimer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
+  let markStarted!: () => void;
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
 
   const urls = typeof options.url === 'string' ? [options.url] : [...options.url];
   if (urls.length === 0) throw new TypeError('room directory: give at least one broker URL');
@@ -153,11 +161,14 @@ export function startRoomDirectory(options: RoomDirectoryOptions): RoomDirectory
     generation += 1;
     pending = [];
     declaring = null;
+    const declared = randomUUID();
+    client.watchForReceipt(declared, markStarted);
     client.subscribe(DIRECTORY_DESTINATION, onDirectoryMessage, {
       ...STREAM_DECLARATION,
       ack: 'client',
       'prefetch-count': '200',
       'x-stream-offset': 'first',
+      receipt: declared,
     });
     // An empty directory sends nothing: settle anyway.
     settleLater();
@@ -177,6 +188,7 @@ export function startRoomDirectory(options: RoomDirectoryOptions): RoomDirectory
   client.activate();
 
   return {
+    started,
     ready,
     refused,
     whenReady(roomId) {
