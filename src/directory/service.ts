@@ -181,9 +181,11 @@ export function startRoomDirectory(options: RoomDirectoryOptions): RoomDirectory
       log(`room ${declaring}: declaring its stream was refused (${reason}); it stays unavailable`);
     } else log(`broker error: ${reason}`);
   };
-  client.onWebSocketClose = () => {
+  let stopping = false;
+  client.onWebSocketClose = (event: { code?: number; reason?: string }) => {
     clearTimeout(settleTimer);
     declaring = null;
+    if (!stopping) log(`connection closed (${event.code ?? '?'}${event.reason ? ` ${event.reason}` : ''}); reconnecting`);
   };
   client.activate();
 
@@ -200,6 +202,7 @@ export function startRoomDirectory(options: RoomDirectoryOptions): RoomDirectory
       });
     },
     async stop() {
+      stopping = true;
       clearTimeout(settleTimer);
       await client.deactivate();
     },
