@@ -29,10 +29,18 @@ describe('aclAuthorizer', () => {
     expect(allow('constructor', 'send', '/topic/a')).toBe(false); // no prototype keys
   });
 
-  it('the documented chat ACL: rooms for everyone, private queues for their owner, no wildcard reads', () => {
+  it('the documented chat ACL: rooms for everyone, declared only by the room directory; private queues for their owner; no wildcard reads', () => {
     const allow = aclAuthorizer(chatAcl);
-    expect(allow('alice', 'configure', '/queue/chat.room.general')).toBe(true);
+    expect(allow('alice', 'configure', '/queue/chat.room.general')).toBe(false);
+    expect(allow('alice', 'configure', '/queue/chat.rooms')).toBe(false);
+    expect(allow('directory', 'configure', '/queue/chat.room.general')).toBe(true);
+    expect(allow('directory', 'configure', '/queue/chat.rooms')).toBe(true);
+    expect(allow('directory', 'configure', '/queue/chat.room.dm.alice.bob')).toBe(false);
+    expect(allow('directory', 'subscribe', '/topic/chat.typing.general')).toBe(false);
+    expect(allow('alice', 'configure', '/queue/chat.room.dm.alice.bob')).toBe(true);
+    expect(allow('carol', 'configure', '/queue/chat.room.dm.alice.bob')).toBe(false);
     expect(allow('alice', 'send', '/queue/chat.room.general')).toBe(true);
+    expect(allow('alice', 'subscribe', '/queue/chat.rooms')).toBe(true);
     expect(allow('alice', 'subscribe', '/topic/chat.typing.general')).toBe(true);
     expect(allow('alice', 'subscribe', '/topic/#')).toBe(false);
     expect(allow('alice', 'subscribe', '/topic/chat.typing.*')).toBe(false);
