@@ -11,7 +11,10 @@
 //     (scripts/rabbitmq-setup puts the demo users alice, bob, ... in the `stompkit` vhost)
 //
 // With a broker URL the bundled broker is not started; the app signs in to
-// that broker with the sign-in name as login and the passcode.
+// that broker with the sign-in name as login and the passcode, and the room
+// directory service runs beside it (login `directory`, passcode
+// STOMPKIT_DIRECTORY_PASSCODE or the demo's; STOMPKIT_ROOM_DIRECTORY=off if
+// you run your own), since the demo users may not declare rooms.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';

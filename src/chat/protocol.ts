@@ -12,11 +12,8 @@
  * | room directory | `/queue/chat.rooms` (stream) | durable |
  * | direct messages | `/queue/chat.room.dm.<a>.<b>…` (stream, members sorted) | durable, members only |
  * | a user's inbox (new direct messages) | `/queue/user.<login>.inbox` (stream) | durable, owner reads |
- *
- * With a room directory service (`withRoomDirectory`, `room-directory.ts`),
- * members never declare public room streams: rooms and the directory are
- * addressed as existing queues (`/amq/queue/…`); the service declares each
- * room stream and then writes `room.ready`.
+ * With a room directory service (`room-directory.ts`) members address public
+ * rooms and the directory as `/amq/queue/…`; the service declares them.
  */
 
 /**

@@ -70,7 +70,7 @@ export function startRoomDirectory(options: RoomDirectoryOptions): RoomDirectory
   const waiters = new Map<string, Array<() => void>>();
   /** Rooms created and not yet ready, in creation order (this connection's view). */
   let pending: string[] = [];
-  /** The room being declared, if any. */
+  /** The room being declared, or null. */
   let declaring: string | null = null;
   let settleTimer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
