@@ -131,9 +131,7 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
     if (!watching) {
       watching = true;
       // Read from the start: every room.ready so far. Resumed (from the start again) after reconnects.
-      // Its own SUBSCRIBE: the session shares equal subscriptions, and joining the chat client's
-      // directory reader (prefetch 200) late would miss the replay.
-      session.subscribe(address(DIRECTORY_DESTINATION), onDirectory, streamSubscribeHeaders('first', 100));
+      session.subscribe(address(DIRECTORY_DESTINATION), onDirectory, streamSubscribeHeaders('first', 200));
     }
     const runs = waiting.get(roomId) ?? [];
     waiting.set(roomId, runs);

@@ -112,6 +112,13 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
   let link: SubscriptionLink | null = null;
   let counter = 0;
 
+  /** A SUBSCRIBE that will never be: dropped (not restored again) and reported. */
+  const drop = (key: string, entry: Entry, message: string): void => {
+    entries.delete(key);
+    debug?.(`SUBSCRIBE ${entry.destination} dropped: ${message}`);
+    options.onSubscriptionError?.({ destination: entry.destination, headers: entry.headers, message });
+  };
+
   const open = (to: SubscriptionLink, entry: Entry): void => {
     const headers = { ...entry.headers, receipt: `subscribe:${entry.id}` };
     to.subscribe(entry.id, entry.destination, headers, (raw, ack) => deliver(entry, to, raw, ack));
@@ -190,7 +197,9 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
   return {
     add(destination, handler, headers = {}) {
       const clean = checkSubscription(destination, handler, headers);
-      const key = subscriptionKey(destination, clean);
+      // A stream read from a position is a SUBSCRIBE of its own: joining an
+      // equal one late would miss what that one has already read.
+      const key = 'x-stream-offset' in clean ? `${++counter}` : subscriptionKey(destination, clean);
       let entry = entries.get(key);
       if (!entry) {
         entry = {
@@ -227,19 +236,14 @@ export function createSubscriptions(options: SubscriptionsOptions = {}): Subscri
         } catch (error) {
           // A frame this connection cannot carry (e.g. a line break in a header value before STOMP 1.2): dropped and reported, never retried.
           if (!next.connected) return;
-          entries.delete(key);
-          const message = error instanceof Error ? error.message : String(error);
-          debug?.(`SUBSCRIBE ${entry.destination} not sent: ${message}`);
-          options.onSubscriptionError?.({ destination: entry.destination, headers: entry.headers, message });
+          drop(key, entry, error instanceof Error ? error.message : String(error));
         }
       }
     },
     refused(receiptId, message) {
       for (const [key, entry] of entries) {
         if (`subscribe:${entry.id}` !== receiptId) continue;
-        entries.delete(key);
-        debug?.(`SUBSCRIBE ${entry.destination} refused`); // the session logged why
-        options.onSubscriptionError?.({ destination: entry.destination, headers: entry.headers, message });
+        drop(key, entry, message);
         return true;
       }
       return false;

@@ -116,6 +116,17 @@ describe('subscriptions across tabs', () => {
     expect(broker.stats().commands.UNSUBSCRIBE).toBe(1);
   });
 
+  it("a tab opened later reads a stream from the start, not from where another tab's equal read has got to", async () => {
+    const [first, second] = await threeTabs();
+    const stream = { 'x-queue-type': 'stream', durable: 'true', 'auto-delete': 'false' };
+    for (const body of ['a', 'b']) await outsider().send('/queue/rooms', body, stream);
+    const read = { ...stream, ack: 'client', 'prefetch-count': '10', 'x-stream-offset': 'first' };
+    const early = recordMessages(first.session, '/queue/rooms', read);
+    await early.waitFor(2);
+    const late = recordMessages(second.session, '/queue/rooms', read);
+    expect((await late.waitFor(2)).map((m) => m.body)).toEqual(['a', 'b']);
+  });
+
   it("drops a crashed follower's subscriptions", async () => {
     const [, second] = await threeTabs();
     recordMessages(second.session, '/topic/only-second');

@@ -50,6 +50,24 @@ describe('subscriptions', () => {
     await vi.waitFor(() => expect(commands('UNSUBSCRIBE')).toBe(2));
   });
 
+  it('a stream read from a position is never shared: one opened later still reads from that position', async () => {
+    const session = open();
+    await waitForStatus(session, 'connected');
+    const stream = { 'x-queue-type': 'stream', durable: 'true', 'auto-delete': 'false' };
+    for (const body of ['one', 'two']) await session.send('/queue/history', body, stream);
+    const read = { ...stream, ack: 'client', 'prefetch-count': '10', 'x-stream-offset': 'first' };
+    const first: string[] = [];
+    const later: string[] = [];
+    session.subscribe('/queue/history', (m) => first.push(m.body), read);
+    await vi.waitFor(() => expect(first).toEqual(['one', 'two']));
+    // Equal headers: joining the first read would have given only what comes next.
+    session.subscribe('/queue/history', (m) => later.push(m.body), read);
+    await vi.waitFor(() => expect(later).toEqual(['one', 'two']));
+    expect(commands('SUBSCRIBE')).toBe(2);
+    await session.send('/queue/history', 'three', stream);
+    await vi.waitFor(() => expect([first, later]).toEqual([['one', 'two', 'three'], ['one', 'two', 'three']]));
+  });
+
   it('the same function subscribed twice counts twice', async () => {
     const session = open();
     await waitForStatus(session, 'connected');
