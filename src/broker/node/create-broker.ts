@@ -225,6 +225,12 @@ export function createBroker(options: BrokerOptions = {}): Broker {
   const attached: Array<() => void> = [];
   let closing: Promise<void> | null = null;
 
+  /** The room directory service, connected to this broker at `at`. */
+  const runDirectory = (at: { port: number; host: string }): void => {
+    if (directoryLogin === null || directory || closing) return;
+    directory = startRoomDirectory({ url: urlsFor(at).websocket, login: directoryLogin, passcode: directorySecret, log: (line) => log(`room directory: ${line}`) });
+  };
+
   const urlsFor = ({ port, host }: { port: number; host: string }): BrokerUrls => {
     const h = host.includes(':') ? `[${host}]` : host;
     return {
@@ -242,9 +248,7 @@ export function createBroker(options: BrokerOptions = {}): Broker {
       await start();
       server = createPortServer({ engine, routes, tcp: endpoints.tcp !== false, log });
       bound = await server.listen(port, host);
-      if (directoryLogin !== null) {
-        directory = startRoomDirectory({ url: urlsFor(bound).websocket, login: directoryLogin, passcode: directorySecret, log: (line) => log(`room directory: ${line}`) });
-      }
+      runDirectory(bound);
       return bound;
     },
     get port() {
@@ -256,7 +260,19 @@ export function createBroker(options: BrokerOptions = {}): Broker {
     stats: () => engine.stats(),
     async attach(http) {
       await start();
-      if (!http) return;
+      if (!http) {
+        if (directoryLogin !== null) log('room directory: not started (middleware mode has no address to connect to)');
+        return;
+      }
+      if (directoryLogin !== null) {
+        // Once the host server listens: its address is where the service connects.
+        const atAddress = (): void => {
+          const address = http.address();
+          if (address && typeof address === 'object') runDirectory({ port: address.port, host: /^(::|0\.0\.0\.0)$/.test(address.address) ? '127.0.0.1' : address.address });
+        };
+        if (http.listening) atAddress();
+        else http.once('listening', atAddress);
+      }
       const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         routes.upgrade(req, socket, head);
       };

@@ -19,7 +19,7 @@ beforeAll(async () => {
     root,
     configFile: false,
     logLevel: 'silent',
-    plugins: [stompkitBroker({ memory: true })],
+    plugins: [stompkitBroker({ memory: true, roomDirectory: true })],
     server: { port: 0, host: '127.0.0.1', strictPort: false },
   });
   await server.listen();
@@ -45,6 +45,17 @@ describe('stompkitBroker() Vite plugin', () => {
   it('serves SockJS at /sockjs on the dev server port', async () => {
     const c = await connectClient(`http://${base}/sockjs`, { sockjsTransports: ['xhr-streaming'] });
     expect(c.transport).toBe('xhr-streaming');
+    await c.close();
+  });
+
+  it('runs the room directory service once the dev server listens', async () => {
+    const destinations = async () =>
+      ((await (await fetch(`http://${base}/stats`)).json()) as { destinations: { destination: string }[] }).destinations.map((d) => d.destination);
+    await vi.waitFor(() => expect(destinations()).resolves.toContain('/queue/chat.rooms'));
+    const c = await connectClient(`ws://${base}/ws`, { origin: `http://${base}`, headers: { login: 'alice' } });
+    const created = { id: 'c1', type: 'room.created', roomId: 'vite-room', ts: 1, name: 'Vite' };
+    await publishConfirmed(c, '/amq/queue/chat.rooms', JSON.stringify(created), { 'user-id': 'alice' });
+    await vi.waitFor(() => expect(destinations()).resolves.toContain('/queue/chat.room.vite-room'));
     await c.close();
   });
 
