@@ -19,6 +19,11 @@ test('a queued message.created is read back as its event', () => {
   expect(validateQueuedMessage(message)).toEqual({ ok: true, value: { id, type: 'message.created', roomId: 'general', ts: 5, text: 'hi' } });
 });
 
+test('one queued to the room as an existing queue (a room directory keeps the rooms) is read back too', () => {
+  expect(validateQueuedMessage({ ...message, destination: '/amq/queue/chat.room.general' })).toEqual(validateQueuedMessage(message));
+  expect(validateQueuedMessage({ ...message, destination: '/amq/topic/chat.room.general' })).toBeNull();
+});
+
 test('other entries are not chat messages: read markers, other destinations, binary bodies', () => {
   expect(validateQueuedMessage(read)).toBeNull();
   expect(validateQueuedMessage({ ...message, destination: '/topic/elsewhere' })).toBeNull();
