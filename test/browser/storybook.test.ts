@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { collectErrors, launchChromium } from './chromium';
 import { serveStatic, type StaticServer } from './static-server';
 
@@ -95,19 +95,45 @@ test('the build has every component and the hooks ticker', () => {
   }
 });
 
-/** Everything wrong with one story: render or play failure, console errors, axe violations. */
-async function checkStory(context: BrowserContext, story: IndexEntry): Promise<string[]> {
+/**
+ * Show story `id` in a page already showing one, the way Storybook's own UI
+ * switches stories (its channel's `setCurrentStory`): the previous story is
+ * unmounted and the new one rendered and played, without reloading and
+ * re-parsing the whole preview. Resolves with the new render's final phase.
+ */
+async function switchStory(page: Page, id: string): Promise<string> {
+  await page.evaluate((storyId) => {
+    const channel = (window as unknown as { __STORYBOOK_ADDONS_CHANNEL__: { emit(event: string, args: unknown): void } }).__STORYBOOK_ADDONS_CHANNEL__;
+    channel.emit('setCurrentStory', { storyId, viewMode: 'story' });
+  }, id);
+  const phase = await page.waitForFunction(
+    ({ storyId, done }) => {
+      const render = (window as unknown as { __STORYBOOK_PREVIEW__?: { currentRender?: { id?: string; phase?: string } } }).__STORYBOOK_PREVIEW__?.currentRender;
+      return render?.id === storyId && render.phase && done.includes(render.phase) ? render.phase : false;
+    },
+    { storyId: id, done: DONE },
+    { timeout: 30_000, polling: 50 },
+  );
+  return (await phase.jsonValue()) as string;
+}
+
+/**
+ * Everything wrong with one story: render or play failure, console errors,
+ * axe violations. `page` shows the lane's previous story (or none yet);
+ * `errors` collects its console errors from the start.
+ */
+async function checkStory(page: Page, errors: string[], story: IndexEntry, first: boolean): Promise<string[]> {
   const failures: string[] = [];
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  const phase = await renderStory(page, story.id).catch((e: Error) => `timeout (${e.message.split('\n')[0]})`);
+  const before = errors.length;
+  const phase = await (first ? renderStory(page, story.id) : switchStory(page, story.id)).catch((e: Error) => `timeout (${e.message.split('\n')[0]})`);
   // Storybook shows render and play failures in its error overlay.
   const overlay = await page.evaluate(() => document.body.classList.contains('sb-show-errordisplay'));
   const shownError = overlay ? await page.locator('#error-message').textContent().catch(() => null) : null;
   if ((phase !== 'completed' && phase !== 'finished') || overlay) {
     failures.push(`${story.id}: phase ${phase}${shownError ? `: ${shownError}` : ''}`);
   }
-  if (errors.length) failures.push(`${story.id}: console errors: ${errors.join(' | ')}`);
+  const mine = errors.slice(before);
+  if (mine.length) failures.push(`${story.id}: console errors: ${mine.join(' | ')}`);
   // A part fading in is checked as it ends up, not at whatever opacity axe happens to catch.
   await page.evaluate(() =>
     Promise.all(
@@ -117,7 +143,7 @@ async function checkStory(context: BrowserContext, story: IndexEntry): Promise<s
         .map((a) => a.finished.catch(() => undefined)),
     ),
   );
-  await page.addScriptTag({ url: `${server.origin}${AXE_URL}` });
+  if (first) await page.addScriptTag({ url: `${server.origin}${AXE_URL}` });
   const { violations, passes } = await page.evaluate(async () => {
     const axe = (
       window as unknown as {
@@ -143,13 +169,14 @@ async function checkStory(context: BrowserContext, story: IndexEntry): Promise<s
   // axe really looked at something (an empty root would pass vacuously).
   if (passes === 0) failures.push(`${story.id}: axe checked no rule on the story`);
   if (violations.length) failures.push(`${story.id}: axe: ${violations.join(' ; ')}`);
-  await page.close();
   return failures;
 }
 
 // Stories spend most of their time in play functions and scenes waiting on
 // timers, so two run at once, each in its own context (its own window, so
-// neither is a background tab with throttled frames).
+// neither is a background tab with throttled frames). Each lane loads the
+// preview once and switches stories in it, as Storybook's UI does: loading
+// the whole preview again for every story cost seconds each on two cores.
 const LANES = 2;
 
 test('every story renders and plays without console errors, and axe finds no violations', async () => {
@@ -159,7 +186,13 @@ test('every story renders and plays without console errors, and axe finds no vio
   await Promise.all(
     Array.from({ length: LANES }, async () => {
       const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-      for (let i = next++; i < stories.length; i = next++) found[i] = await checkStory(context, stories[i]);
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      let first = true;
+      for (let i = next++; i < stories.length; i = next++) {
+        found[i] = await checkStory(page, errors, stories[i], first);
+        first = false;
+      }
       await context.close();
     }),
   );
