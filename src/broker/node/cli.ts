@@ -30,7 +30,7 @@ export const USAGE = `Usage: stompkit-broker [options]
   --acl <file>             per-user permissions: JSON login (or "*") ->
                            { configure, write, read } regular expressions over
                            destinations, {login} expanded; others get nothing
-  --allow-origin <origin>  also allow this browser origin (repeatable; '*' allows any)
+  --allow-origin <origin>  also allow this browser origin (repeatable; '*' allows every origin)
   --max-frame-size <bytes> largest frame accepted (default 1048576)
   --heartbeat <ms,ms>      heart-beat floors offered in CONNECTED: the shortest
                            period the broker sends at and the shortest it wants
@@ -192,7 +192,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const urls = broker.urls;
   if (urls) {
     const storage = options.memory ? 'memory (nothing kept)' : options.dataDir;
-    const auth = options.users ? `logins checked (${Object.keys(options.users).length} users)` : 'open dev mode (any login)';
+    const auth = options.users ? `logins checked (${Object.keys(options.users).length} users)` : 'open dev mode (every login accepted)';
     process.stdout.write(
       [
         `stompkit broker listening`,

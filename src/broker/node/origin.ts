@@ -23,15 +23,15 @@ export function originPolicy(
   if (typeof rules === 'function') return (origin) => origin === undefined || rules(origin);
   const exact = new Set<string>();
   const patterns: RegExp[] = [];
-  let any = false;
+  let everyOrigin = false;
   for (const rule of rules) {
-    if (rule === '*') any = true;
+    if (rule === '*') everyOrigin = true;
     else if (typeof rule === 'string') exact.add(rule.replace(/\/+$/, '').toLowerCase());
     else patterns.push(rule);
   }
   return (origin) => {
     if (origin === undefined) return true;
-    if (any) return true;
+    if (everyOrigin) return true;
     const o = origin.toLowerCase();
     return exact.has(o) || patterns.some((p) => p.test(o));
   };

@@ -233,7 +233,7 @@ export class VirtualLog {
     if (!scroller) return null;
     const top = scroller.getBoundingClientRect().top;
     const bottom = top + scroller.clientHeight;
-    let origin: number | null = null; // viewport y of the first row's top, from any rendered row
+    let origin: number | null = null; // viewport y of the first row's top, from whichever row is rendered
     for (let i = this.rendered.start; i < this.rendered.end; i += 1) {
       const key = this.keys[i];
       const box = this.rows.get(key)?.getBoundingClientRect();
