@@ -154,8 +154,12 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
         reject(new Error(`room ${roomId} is not ready: ${login} has not declared it within ${timeout} ms`));
       };
       const arm = (): void => {
-        if (session.getSnapshot().status === 'connected') timer ??= setTimeout(fail, timeout);
-        else timer = void clearTimeout(timer);
+        if (session.getSnapshot().status === 'connected') {
+          timer ??= setTimeout(fail, timeout);
+        } else {
+          clearTimeout(timer);
+          timer = undefined;
+        }
       };
       const stopWatch = session.subscribe(arm);
       const cancel = whenReady(roomId, () => {

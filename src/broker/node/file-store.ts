@@ -167,7 +167,7 @@ export function createFileStore(options: FileStoreOptions): MessageStore {
     }
   }
 
-  /** Remove a deleted queue's log once the batch writing to it (if any) is done. */
+  /** Remove a deleted queue's log once a batch writing to it is done. */
   async function removeLog(q: QueueLog): Promise<void> {
     if (q.busy) await q.busy;
     // Records that missed their batch are moot: the queue they were about is gone.

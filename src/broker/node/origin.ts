@@ -6,7 +6,7 @@
  * are not from a browser page and pass.
  */
 
-/** An allowed origin: an exact origin (`https://app.example.com`), `*` for any, or a pattern. */
+/** An allowed origin: an exact origin (`https://app.example.com`), `*` for every origin, or a pattern. */
 export type OriginRule = string | RegExp;
 
 /** Default: pages served from this machine, on any port, over http or https. */

@@ -13,7 +13,7 @@ import type { QueueDeclaration, StoredQueue } from '../engine/types.js';
 import { APPEND, DECLARE, HEADER, NEXT_OFFSET, REMOVE, TRUNCATE, appendMeta, decodeDeclare, encodeDeclare, encodeNextOffset } from './log-records.js';
 import { scanRecords } from './log-scan.js';
 import { StreamIndex, copyRanges, readMessages } from './stream-log.js';
-import type { StreamFile, StreamFileDeps } from './stream-files.js';
+import { replaceFile, type StreamFile, type StreamFileDeps } from './stream-files.js';
 
 
 /** The state of one classic queue's log that these operations read and update. */
@@ -26,7 +26,7 @@ export interface QueueFile extends StreamFile {
   pending: Buffer[];
 }
 
-/** A classic queue's log scanned at load, its torn tail (if any) cut. */
+/** A classic queue's log scanned at load, a torn tail cut. */
 export interface LoadedQueue {
   declaration: QueueDeclaration;
   nextOffset: number;
@@ -164,30 +164,25 @@ export function createQueueFiles(deps: StreamFileDeps) {
       } finally {
         await src.close();
       }
-      await deps.release(q.path);
-      let done = (): void => undefined;
-      q.replacing = new Promise((resolve) => (done = resolve));
-      try {
-        await copyRanges(q.path, header, ranges);
-        await deps.syncDir();
-        let tail = at;
-        for (const r of q.pending) {
-          if (r[HEADER] === APPEND) {
-            const m = appendMeta(r.subarray(HEADER));
-            positions.add(m.offset, m.timestamp, m.bodyBytes, tail, r.length);
+      await replaceFile(
+        q,
+        deps,
+        () => copyRanges(q.path, header, ranges),
+        () => {
+          let tail = at;
+          for (const r of q.pending) {
+            if (r[HEADER] === APPEND) {
+              const m = appendMeta(r.subarray(HEADER));
+              positions.add(m.offset, m.timestamp, m.bodyBytes, tail, r.length);
+            }
+            tail += r.length;
           }
-          tail += r.length;
-        }
-        q.positions.replaceWith(positions);
-        q.fileBytes = at;
-        q.tailPos = tail;
-        q.overhead = header.length;
-        q.generation++;
-      } finally {
-        q.replacing = null;
-        done();
-      }
-      deps.log(`file-store: compacted ${q.name}`);
+          q.positions.replaceWith(positions);
+          q.fileBytes = at;
+          q.tailPos = tail;
+          q.overhead = header.length;
+        },
+      );
     },
   };
 }

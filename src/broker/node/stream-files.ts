@@ -60,13 +60,36 @@ export async function declarationOf(path: string): Promise<QueueDeclaration | nu
   }
 }
 
-/** A stream log scanned at load, its torn tail (if any) cut. */
+/** A stream log scanned at load, a torn tail cut. */
 export interface LoadedStream {
   declaration: QueueDeclaration;
   index: StreamIndex;
   nextOffset: number;
   /** Bytes of the declaration and bookkeeping records a compaction writes. */
   overhead: number;
+}
+
+/**
+ * Replace a log's file under its readers: its append handle released,
+ * readers held until `copy` (which writes and renames the new file), the
+ * directory fsync and `apply` (which moves the in-memory state over) are done,
+ * and positions read before marked stale (`generation`). Stream and queue
+ * compaction both go through here.
+ */
+export async function replaceFile<T>(q: StreamFile, deps: StreamFileDeps, copy: () => Promise<T>, apply: (copied: T) => void): Promise<void> {
+  await deps.release(q.path);
+  let done = (): void => undefined;
+  q.replacing = new Promise((resolve) => (done = resolve));
+  try {
+    const copied = await copy();
+    await deps.syncDir();
+    apply(copied);
+    q.generation++;
+  } finally {
+    q.replacing = null;
+    done();
+  }
+  deps.log(`file-store: compacted ${q.name}`);
 }
 
 export function createStreamFiles(deps: StreamFileDeps) {
@@ -131,23 +154,18 @@ export function createStreamFiles(deps: StreamFileDeps) {
       } finally {
         await fd.close();
       }
-      await deps.release(q.path);
-      let done = (): void => undefined;
-      q.replacing = new Promise((resolve) => (done = resolve));
-      try {
-        const declaration = JSON.parse(q.declarationJson) as QueueDeclaration;
-        const header = await copyLiveTail(q.path, declaration, q.nextOffset, index.truncatedBefore, cut, q.fileBytes);
-        await deps.syncDir();
-        index.shift(cut, header);
-        q.fileBytes += header - cut;
-        q.tailPos += header - cut;
-        q.overhead = header;
-        q.generation++;
-      } finally {
-        q.replacing = null;
-        done();
-      }
-      deps.log(`file-store: compacted ${q.name}`);
+      const declaration = JSON.parse(q.declarationJson) as QueueDeclaration;
+      await replaceFile(
+        q,
+        deps,
+        () => copyLiveTail(q.path, declaration, q.nextOffset, index.truncatedBefore, cut, q.fileBytes),
+        (header) => {
+          index.shift(cut, header);
+          q.fileBytes += header - cut;
+          q.tailPos += header - cut;
+          q.overhead = header;
+        },
+      );
     },
 
     /**
