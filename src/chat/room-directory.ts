@@ -15,12 +15,18 @@
  * to a public room before the service has declared its stream and said so
  * with a `room.ready` event of its own login in the directory stream.
  *
+ * Which rooms are ready is learned from the directory as the chat client
+ * reads it for its room list (seen here on its way through); the wrapper
+ * reads the directory itself only while a room is awaited and no such
+ * reading is open, so a page replays the directory once.
+ *
  * The wrapper is a `StompSession` (give it to `<StompProvider session>` or
  * `<ChatProvider session>`): the chat client above it is unchanged, and apps
  * without a directory service do not ship this file.
  */
 import type { IncomingMessage, Receipt, SendBody, StompSession, StompTransaction } from '../core/types';
-import { ChatError, DIRECTORY_DESTINATION, ROOM_PREFIX, USER_ID_HEADER, isRoomId, streamSubscribeHeaders } from './protocol';
+import { offsetOf } from './stream-reader';
+import { ChatError, DIRECTORY_DESTINATION, ROOM_PREFIX, STREAM_OFFSET_HEADER, USER_ID_HEADER, isRoomId, streamSubscribeHeaders } from './protocol';
 
 export interface RoomDirectoryOptions {
   /** The login of the room directory service. Default `directory`. */
@@ -48,6 +54,14 @@ function managedRoom(destination: string): string | null {
 /** The address of a chat destination: rooms the service declares and the directory as existing queues. */
 function address(destination: string): string {
   return destination === DIRECTORY_DESTINATION || managedRoom(destination) !== null ? '/amq' + destination : destination;
+}
+
+/** The first offset a stream SUBSCRIBE reads (`x-stream-offset`); Infinity when not a fixed one (`last`, `next`, a time). */
+function streamStart(headers?: Record<string, string>): number {
+  const value = headers?.[STREAM_OFFSET_HEADER] ?? '';
+  if (value === 'first') return 0;
+  const match = /^offset=(\d+)$/.exec(value);
+  return match ? Number(match[1]) : Infinity;
 }
 
 const STORAGE_KEY = 'stompkit:ready-rooms';
@@ -89,10 +103,22 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   /** Room id → what runs once it is ready, in the order asked. */
   const waiting = new Map<string, Array<() => void>>();
-  let watching = false;
+  /**
+   * The directory is read once per page where possible: the chat client
+   * follows it from the start for its room list, and what passes through
+   * here is seen here too. Only while rooms are awaited and no such reader
+   * is open does the wrapper read it itself.
+   */
+  let readers = 0;
+  /** Highest directory offset seen by a reader that saw every offset before it. */
+  let readTo = -1;
+  let ownReader: (() => void) | null = null;
+  /** Offsets of forged events already reported (two readers may see one event). */
+  const reported = new Set<number>();
 
-  const onDirectory = (message: IncomingMessage): void => {
-    message.ack();
+  const seen = (message: IncomingMessage, complete: boolean): void => {
+    const offset = offsetOf(message);
+    if (complete && offset !== null && offset > readTo) readTo = offset;
     let event: unknown;
     try {
       event = JSON.parse(message.body);
@@ -104,6 +130,8 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
     const author = message.headers[USER_ID_HEADER];
     if (typeof roomId !== 'string' || !isRoomId(roomId)) return;
     if (author !== login) {
+      if (offset !== null && reported.has(offset)) return;
+      if (offset !== null) reported.add(offset);
       onError?.(new ChatError('invalid-event', `dropped room.ready of ${roomId} from ${String(author)}: only ${login} declares rooms`, { roomId }));
       return;
     }
@@ -120,6 +148,53 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
     waiting.delete(roomId);
     // Synchronously, in order: a send made after this cannot overtake one that waited.
     for (const run of runs) run();
+    if (waiting.size === 0 && readers > 0) queueMicrotask(stopOwnReader);
+  };
+
+  const stopOwnReader = (): void => {
+    if (ownReader === null || waiting.size > 0 || readers === 0) return;
+    ownReader();
+    ownReader = null;
+  };
+
+  /** Read the directory here when a room is awaited and no reader passing through here will show it. */
+  const readIfNeeded = (): void => {
+    if (ownReader !== null || readers > 0 || waiting.size === 0) return;
+    // From the start: every room.ready so far. Resumed (from the start again) after reconnects.
+    ownReader = session.subscribe(
+      address(DIRECTORY_DESTINATION),
+      (message) => {
+        message.ack();
+        seen(message, true);
+      },
+      streamSubscribeHeaders('first', 200),
+    );
+  };
+
+  /** A directory read through the wrapper: seen here on its way to `handler`. */
+  const readDirectory = (handler: (message: IncomingMessage) => void, headers?: Record<string, string>): (() => void) => {
+    // It shows every room.ready to come if it starts where this page's view of the directory reached.
+    const complete = streamStart(headers) <= readTo + 1;
+    if (complete) readers += 1;
+    const unsubscribe = session.subscribe(
+      address(DIRECTORY_DESTINATION),
+      (message) => {
+        seen(message, complete);
+        handler(message);
+      },
+      headers,
+    );
+    if (complete) queueMicrotask(stopOwnReader);
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      unsubscribe();
+      if (!complete) return;
+      readers -= 1;
+      // A follower resuming after a reconnect unsubscribes and subscribes again at once.
+      queueMicrotask(readIfNeeded);
+    };
   };
 
   /** Run `run` once `roomId` is ready (now, if it is); returns a cancel. */
@@ -128,15 +203,11 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
       run();
       return () => undefined;
     }
-    if (!watching) {
-      watching = true;
-      // Read from the start: every room.ready so far. Resumed (from the start again) after reconnects.
-      session.subscribe(address(DIRECTORY_DESTINATION), onDirectory, streamSubscribeHeaders('first', 200));
-    }
     const runs = waiting.get(roomId) ?? [];
     waiting.set(roomId, runs);
     let live = true;
     runs.push(() => live && run());
+    readIfNeeded();
     return () => {
       live = false;
     };
@@ -175,6 +246,7 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
   function subscribe(destination: string, handler: (message: IncomingMessage) => void, headers?: Record<string, string>): () => void;
   function subscribe(target: string | (() => void), handler?: (message: IncomingMessage) => void, headers?: Record<string, string>): () => void {
     if (typeof target === 'function') return session.subscribe(target);
+    if (target === DIRECTORY_DESTINATION) return readDirectory(handler!, headers);
     const roomId = managedRoom(target);
     if (roomId === null || ready.has(roomId)) return session.subscribe(address(target), handler!, headers);
     let unsubscribe: (() => void) | null = null;

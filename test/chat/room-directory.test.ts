@@ -93,6 +93,71 @@ test('a room is not subscribed before it is ready: opening it early is no SUBSCR
   expect(bob.errors).toEqual([]);
 });
 
+/** Counts the SUBSCRIBEs `raw` is asked for to the directory (whoever asks: the chat client or the wrapper). */
+function countDirectoryReads(raw: StompSession): () => number {
+  let count = 0;
+  const subscribe = raw.subscribe.bind(raw) as (...args: unknown[]) => () => void;
+  (raw as { subscribe: unknown }).subscribe = (...args: unknown[]) => {
+    if (args[0] === '/amq/queue/chat.rooms') count += 1;
+    return subscribe(...args);
+  };
+  return () => count;
+}
+
+test('the directory is read once per page: the chat client reading it for its room list is where the wrapper learns which rooms are ready', async () => {
+  await startService();
+  const bob = chat('bob');
+  const reads = countDirectoryReads(bob.raw);
+  await waitForStatus(bob.raw, 'connected');
+  bob.client.watchDirectory();
+  const alice = chat('alice');
+  await alice.client.createRoom('shared-read', 'Shared read');
+  await vi.waitFor(() => expect(bob.client.store.getState().rooms.map((r) => r.id)).toContain('shared-read'));
+  bob.client.openRoom('shared-read', { presence: false, typing: false });
+  await alice.client.sendMessage('shared-read', 'hi');
+  await vi.waitFor(() => expect(texts(bob.client, 'shared-read')).toEqual(['hi']));
+  // A room created later, while the room list is read live.
+  const sent = bob.client.sendMessage('later-room', 'waits for the list');
+  await alice.client.createRoom('later-room', 'Later');
+  await sent;
+  // The chat client's reading only: the wrapper never read the directory itself.
+  expect(reads()).toBe(1);
+  expect(bob.errors).toEqual([]);
+});
+
+test('a send waiting for its room when the room list stops being read: the wrapper reads the directory itself', async () => {
+  const bob = chat('bob');
+  const reads = countDirectoryReads(bob.raw);
+  await waitForStatus(bob.raw, 'connected');
+  const unwatch = bob.client.watchDirectory();
+  await startService();
+  const sent = bob.client.sendMessage('orphan', 'still delivered');
+  await new Promise((r) => setTimeout(r, 50));
+  // The chat client's reading (asked again as the session connected) only.
+  const before = reads();
+  unwatch();
+  // The reader handing over waits a microtask (a follower resuming re-subscribes at once): then the wrapper's own.
+  await vi.waitFor(() => expect(reads()).toBe(before + 1));
+  const alice = chat('alice');
+  await alice.client.createRoom('orphan', 'Orphan');
+  await sent;
+  expect(bob.raw.getOutbox().find((e) => e.destination === '/amq/queue/chat.room.orphan')?.status).toBe('confirmed');
+});
+
+test('a forged room.ready seen by two readers of the directory is reported once', async () => {
+  const mallory = session('mallory');
+  const bob = chat('bob', { timeout: 60_000 });
+  await Promise.all([waitForStatus(mallory, 'connected'), waitForStatus(bob.raw, 'connected')]);
+  await startService();
+  // A send waiting before the room list is read: the wrapper reads the directory itself, then the chat client does too.
+  void bob.client.sendMessage('ghost', 'boo');
+  bob.client.watchDirectory();
+  await mallory.send('/amq/queue/chat.rooms', JSON.stringify({ id: 'f2', type: 'room.ready', roomId: 'ghost', ts: 1 }), { 'user-id': 'mallory', 'content-type': 'application/json' });
+  await vi.waitFor(() => expect(bob.errors.length).toBeGreaterThan(0));
+  await new Promise((r) => setTimeout(r, 100));
+  expect(bob.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^dropped room\.ready of ghost from mallory/)]);
+});
+
 test("a room.ready from someone else is dropped with an error; the room stays unready and a send to it fails after the timeout", async () => {
   const mallory = session('mallory');
   const bob = chat('bob', { timeout: 200 });
