@@ -13,9 +13,12 @@ import { DEFAULT_DIRECTORY_LOGIN, startRoomDirectory } from './service.js';
 
 export const USAGE = `Usage: stompkit-directory --url <ws-url> [options]
 
-  --url <url>          the broker's STOMP WebSocket URL (RabbitMQ: ws://host:15674/ws)
+  --url <url>[,<url>…] the broker's STOMP WebSocket URL (RabbitMQ: ws://host:15674/ws);
+                       a cluster's nodes comma-separated, failed over between
   --login <login>      its login (default ${DEFAULT_DIRECTORY_LOGIN})
   --host <vhost>       STOMP host header (RabbitMQ's virtual host)
+  --heartbeat <ms>     heart-beat asked each way; a silent link is dropped after
+                       about two (default 10000)
   --verbose            log each room declared
   -h, --help           show this help
 
@@ -25,6 +28,8 @@ where other users of the machine could read it).
 
 export async function main(argv: string[]): Promise<void> {
   let values;
+  let urls: string[] = [];
+  let heartbeat = 0;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -32,6 +37,7 @@ export async function main(argv: string[]): Promise<void> {
         url: { type: 'string' },
         login: { type: 'string', default: DEFAULT_DIRECTORY_LOGIN },
         host: { type: 'string' },
+        heartbeat: { type: 'string', default: '10000' },
         verbose: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -42,7 +48,10 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (!values.url) throw new Error('--url is required');
-    if (!/^wss?:\/\//.test(values.url)) throw new Error(`--url: expected a ws:// or wss:// URL, got ${values.url}`);
+    urls = values.url.split(',').map((url) => url.trim());
+    for (const url of urls) if (!/^wss?:\/\//.test(url)) throw new Error(`--url: expected a ws:// or wss:// URL, got ${url || '(empty)'}`);
+    heartbeat = Number(values.heartbeat);
+    if (!Number.isSafeInteger(heartbeat) || heartbeat < 100) throw new Error(`--heartbeat: expected whole milliseconds >= 100, got ${values.heartbeat}`);
     if (process.env.STOMPKIT_DIRECTORY_PASSCODE === undefined) throw new Error('set STOMPKIT_DIRECTORY_PASSCODE to the passcode of the directory login');
   } catch (err) {
     console.error(`stompkit-directory: ${(err as Error).message}\n\n${USAGE}`);
@@ -50,7 +59,8 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const directory = startRoomDirectory({
-    url: values.url,
+    url: urls,
+    heartbeat,
     login: values.login,
     passcode: process.env.STOMPKIT_DIRECTORY_PASSCODE,
     ...(values.host !== undefined && { host: values.host }),
@@ -59,7 +69,7 @@ export async function main(argv: string[]): Promise<void> {
       if (values.verbose || !line.endsWith('ready')) console.error(`[stompkit-directory] ${line}`);
     },
   });
-  process.stdout.write(`stompkit-directory: declaring chat rooms on ${values.url} as ${values.login}\n`);
+  process.stdout.write(`stompkit-directory: declaring chat rooms on ${urls.join(', ')} as ${values.login}\n`);
   const stop = (signal: string): void => {
     process.stdout.write(`stompkit-directory: ${signal}, stopping\n`);
     directory.stop().then(

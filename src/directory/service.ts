@@ -35,6 +35,13 @@ export interface RoomDirectoryOptions {
   webSocketFactory?: () => unknown;
   /** Ms between reconnect attempts. Default 1 000. */
   reconnectDelay?: number;
+  /**
+   * Heart-beat period asked each way, ms (STOMP 1.2 §"Heart-beating"): a
+   * link that goes silent without closing is dropped after about two, and a
+   * connection attempt that gets no answer within two is given up. Default
+   * 10 000.
+   */
+  heartbeat?: number;
   /** Ms of directory silence after which the replay counts as read. Default 250. */
   settleMs?: number;
   /** Diagnostics (rooms declared, refusals). */
@@ -65,6 +72,7 @@ export function startRoomDirectory(options: RoomDirectoryOptions): RoomDirectory
   const login = options.login ?? DEFAULT_DIRECTORY_LOGIN;
   const log = options.log ?? (() => undefined);
   const settleMs = options.settleMs ?? 250;
+  const heartbeat = options.heartbeat ?? 10_000;
   const ready = new Set<string>();
   const refused = new Map<string, string>();
   const waiters = new Map<string, Array<() => void>>();
@@ -84,8 +92,12 @@ export function startRoomDirectory(options: RoomDirectoryOptions): RoomDirectory
     webSocketFactory: options.webSocketFactory ?? (() => new WebSocket(urls[attempt++ % urls.length]!, STOMP_PROTOCOLS)),
     connectHeaders: { login, passcode: options.passcode, ...(options.host !== undefined && { host: options.host }) },
     reconnectDelay: options.reconnectDelay ?? 1000,
-    heartbeatIncoming: 10_000,
-    heartbeatOutgoing: 10_000,
+    heartbeatIncoming: heartbeat,
+    heartbeatOutgoing: heartbeat,
+    // A silent link never completes a WebSocket close handshake (`ws` waits 30 s): drop it at once.
+    discardWebsocketOnCommFailure: true,
+    // Without it, an attempt through a path that swallows everything waits forever.
+    connectionTimeout: 2 * heartbeat,
   });
 
   const markReady = (roomId: string): void => {

@@ -8,6 +8,7 @@
 import { createBroker, type Broker } from '../../src/broker/index';
 import { startRoomDirectory, type RoomDirectory } from '../../src/directory/index';
 import { rawConnect, type RawStomp } from '../support/raw-stomp';
+import { startSilentProxy } from '../support/silent-proxy';
 
 let broker: Broker;
 let port: number;
@@ -107,6 +108,30 @@ test('a room the broker refuses to declare (a classic queue of its name) is left
   await service.whenReady('after');
   expect((await directory()).filter((e) => e.startsWith('room.ready'))).toEqual(['room.ready fine directory', 'room.ready after directory']);
 });
+
+test('a link that goes silent without closing (a proxy that stops forwarding): noticed by heart-beats, and rooms created meanwhile are declared once it is back', async () => {
+  const proxy = await startSilentProxy(port);
+  const service = startRoomDirectory({ url: `ws://127.0.0.1:${proxy.port}/ws`, passcode: 'x', settleMs: 50, reconnectDelay: 100, heartbeat: 1000 });
+  services.push(service);
+  try {
+    await service.started;
+    const alice = await member();
+    await send(alice, '/amq/queue/chat.rooms', created('before'));
+    await service.whenReady('before');
+    proxy.silence();
+    // Asked for while the service's link is dead, and before it has noticed.
+    await send(alice, '/amq/queue/chat.rooms', created('during'));
+    // New connections hang while silent: attempts must give up, not wait forever.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(service.ready.has('during')).toBe(false);
+    proxy.restore();
+    await service.whenReady('during');
+    expect(proxy.connections).toBeGreaterThanOrEqual(3);
+    expect((await directory()).filter((e) => e.startsWith('room.ready'))).toEqual(['room.ready before directory', 'room.ready during directory']);
+  } finally {
+    await proxy.close();
+  }
+}, 30_000);
 
 test('direct messages, invalid events and room.ready from others are not declared', async () => {
   const service = await start();
