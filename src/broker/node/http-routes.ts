@@ -73,6 +73,33 @@ const SOCKJS_SEGMENTS: Record<string, SockJSTransport | 'upstream'> = {
 };
 
 /** Largest WebSocket message accepted from a client, for a given frame size limit. */
+/** The content types sockjs accepts for an XHR body. */
+const XHR_BODY_TYPES = new Set(['text/plain', 'T', 'application/json', 'application/xml', '', 'text/xml']);
+
+/**
+ * sockjs 0.3 gathers an XHR body (`xhr_send`) by copying everything so far
+ * into a new buffer on every chunk: quadratic, so each body of a few MiB
+ * costs tens of ms of CPU and a stream of them starves `/health`. Its
+ * `expect_xhr` filter is replaced on this server's app by the same filter
+ * gathering the chunks once (same content types, same hand-off).
+ */
+function gatherBodiesOnce(app: unknown): void {
+  const target = app as { expect_xhr?: unknown; log?: (severity: string, line: string) => void } | undefined;
+  if (typeof target?.expect_xhr !== 'function') return;
+  target.expect_xhr = (req: IncomingMessage, _res: unknown, _data: unknown, next: (body: string | undefined) => void): never => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const type = (req.headers['content-type'] ?? '').split(';')[0] ?? '';
+      if (XHR_BODY_TYPES.has(type)) return next(Buffer.concat(chunks).toString('utf-8'));
+      target.log?.('error', `Unsupported content-type ${req.headers['content-type']}`);
+      return next(undefined);
+    });
+    // sockjs's way of saying "the filter chain goes on later, from `next`".
+    throw { status: 0 };
+  };
+}
+
 function inboundLimit(maxFrameSize: number): number {
   return 2 * maxFrameSize + 64 * 1024;
 }
@@ -118,8 +145,9 @@ export function createHttpRoutes(config: HttpRoutesConfig): HttpRoutes {
     if (conn) serveSockJS(engine, conn);
   });
   // `listener()` exists on sockjs' Server but is missing from its typings.
-  const sockListener = sockServer as unknown as { listener(): { getHandler(): unknown } };
-  const sockHandler = sockListener.listener().getHandler() as (
+  const sockListener = (sockServer as unknown as { listener(): { getHandler(): unknown; app?: unknown } }).listener();
+  gatherBodiesOnce(sockListener.app);
+  const sockHandler = sockListener.getHandler() as (
     req: IncomingMessage,
     res: ServerResponse | Duplex,
     head?: Buffer,

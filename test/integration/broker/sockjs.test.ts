@@ -107,6 +107,42 @@ describe('STOMP over SockJS', () => {
     expect(delivered).toBeLessThan(64);
   });
 
+  it('takes an xhr_send body in many small chunks whole, with characters split between chunks; refuses an unknown content type', async () => {
+    const { port } = await start({ limits: { maxFrameSize: 512 * 1024 } });
+    const session = `/sockjs/000/${uniqueName('s').replace('.', '')}`;
+    /** POSTs `body` in pieces of `piece` bytes (chunked encoding), as a slow or hostile client would. */
+    const post = (path: string, body = '', piece = Infinity, type = 'text/plain') =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: session + path, method: 'POST', headers: { 'content-type': type } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        const bytes = Buffer.from(body);
+        for (let at = 0; at < bytes.length; at += piece) req.write(bytes.subarray(at, Math.min(bytes.length, at + piece)));
+        req.end();
+      });
+    expect((await post('/xhr')).text).toBe('o\n');
+    const t = `/topic/${uniqueName('sjchunks')}`;
+    await post('/xhr_send', JSON.stringify(['CONNECT\naccept-version:1.2\nhost:/\n\n\0', `SUBSCRIBE\ndestination:${t}\nid:1\nreceipt:r\n\n\0`]));
+    let seen = '';
+    while (!seen.includes('RECEIPT')) seen += (await post('/xhr')).text;
+    // 3-byte characters in 1,000-byte pieces: most pieces end inside a character.
+    const text = '✓'.repeat(60_000);
+    const sent = await post('/xhr_send', JSON.stringify([`SEND\ndestination:${t}\n\n${text}\0`]), 1000);
+    expect(sent.status).toBe(204);
+    let polled = '';
+    while (!polled.includes('MESSAGE')) polled += (await post('/xhr')).text;
+    const frames = JSON.parse(polled.slice(polled.indexOf('a['), polled.lastIndexOf(']') + 1).slice(1)) as string[];
+    const message = frames.find((f) => f.startsWith('MESSAGE'))!;
+    expect(message.slice(message.indexOf('\n\n') + 2, -1)).toBe(text);
+    // sockjs answers a body of a type it does not take with an error, never a frame.
+    const refused = await post('/xhr_send', JSON.stringify([`SEND\ndestination:${t}\n\nnope\0`]), Infinity, 'image/png');
+    expect(refused.status).toBe(500);
+  });
+
   it('ends a SockJS session with ERROR rather than corrupt it with a body that is not UTF-8', async () => {
     const { port, sockjs } = await start();
     const c = await connectClient(sockjs, { sockjsTransports: ['xhr-streaming'] });
