@@ -22,13 +22,15 @@ export interface CliOptions {
   /** Another `stompkit-broker` bin, e.g. one an app installed from the packed tarball (it runs its own dist). Default: this repository's, on the source. */
   bin?: string;
   cwd?: string;
+  /** How long the start may take, ms (a data directory with many logs loads for a while). Default 20 000. */
+  startTimeout?: number;
 }
 
 /**
  * Starts the CLI with `args` (`--port 0` unless `args` names a port) and waits
  * for its URLs.
  */
-export function startCli(args: string[], { fileLimit, bin: other, cwd = root }: CliOptions = {}): Promise<Cli> {
+export function startCli(args: string[], { fileLimit, bin: other, cwd = root, startTimeout = 20_000 }: CliOptions = {}): Promise<Cli> {
   const argv = [other ?? bin, ...(args.includes('--port') ? [] : ['--port', '0']), ...args];
   const [command, commandArgs] =
     fileLimit === undefined ? [process.execPath, argv] : ['bash', ['-c', `ulimit -n ${fileLimit} && exec "$0" "$@"`, process.execPath, ...argv]];
@@ -44,7 +46,7 @@ export function startCli(args: string[], { fileLimit, bin: other, cwd = root }: 
     proc.once('exit', (code, signal) => resolve({ code, signal })),
   );
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`CLI did not start: ${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`CLI did not start within ${startTimeout} ms: ${out}`)), startTimeout);
     const check = () => {
       const m = /STOMP\/TCP\s+tcp:\/\/[^:]+:(\d+)/.exec(out);
       if (m) {

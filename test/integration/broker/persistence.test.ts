@@ -211,7 +211,10 @@ describe('persistence', () => {
 
   it('holds a bounded number of files: 3,000 durable queues under ulimit -n 256, then a restart', async () => {
     const count = Number(process.env.STOMPKIT_QUEUES ?? 3000);
-    const first = await startCli(['--data-dir', dataDir], { fileLimit: 256 });
+    // Loading grows with the number of logs (STOMPKIT_QUEUES=100000 is the figure run).
+    const startTimeout = Math.max(20_000, count);
+    const began = performance.now();
+    const first = await startCli(['--data-dir', dataDir], { fileLimit: 256, startTimeout });
     const prefix = uniqueName('many');
     try {
       const { peer } = await rawConnect(first.port);
@@ -220,6 +223,7 @@ describe('persistence', () => {
         const f = await peer.next(60_000);
         if (f.command !== 'RECEIPT') throw new Error(`${f.command} ${f.headers.message ?? ''} ${new TextDecoder().decode(f.body)}`);
       }
+      console.log(`${count} durable queues receipted in ${((performance.now() - began) / 1000).toFixed(1)} s under ulimit -n 256`);
       // New connections and /health still work (no descriptor left for them before).
       await rawConnect(first.port);
       expect((await fetch(`http://127.0.0.1:${first.port}/health`)).status).toBe(200);
@@ -227,7 +231,9 @@ describe('persistence', () => {
       first.proc.kill('SIGTERM');
       await first.exited;
     }
-    const second = await startCli(['--data-dir', dataDir], { fileLimit: 256 });
+    const restarted = performance.now();
+    const second = await startCli(['--data-dir', dataDir], { fileLimit: 256, startTimeout });
+    console.log(`restart with ${count} queue logs: ${((performance.now() - restarted) / 1000).toFixed(1)} s`);
     try {
       const { peer } = await rawConnect(second.port);
       for (const i of [0, Math.floor(count / 2), count - 1]) {
@@ -238,7 +244,7 @@ describe('persistence', () => {
       second.proc.kill('SIGTERM');
       await second.exited;
     }
-  }, 120_000);
+  }, Math.max(120_000, 4 * Number(process.env.STOMPKIT_QUEUES ?? 0)));
 
   it('closes cleanly on SIGTERM with storage flushed, and prints what it serves', async () => {
     const cli = await startCli(['--data-dir', dataDir]);
