@@ -147,7 +147,16 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
     const runs = waiting.get(roomId) ?? [];
     waiting.delete(roomId);
     // Synchronously, in order: a send made after this cannot overtake one that waited.
-    for (const run of runs) run();
+    for (const run of runs) {
+      try {
+        run();
+      } catch (error) {
+        // One that throws (a SUBSCRIBE with headers the session refuses) strands none of the others.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
     if (waiting.size === 0 && readers > 0) queueMicrotask(stopOwnReader);
   };
 
@@ -175,16 +184,21 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
   const readDirectory = (handler: (message: IncomingMessage) => void, headers?: Record<string, string>): (() => void) => {
     // It shows every room.ready to come if it starts where this page's view of the directory reached.
     const complete = streamStart(headers) <= readTo + 1;
-    if (complete) readers += 1;
     const unsubscribe = session.subscribe(
       address(DIRECTORY_DESTINATION),
       (message) => {
-        seen(message, complete);
-        handler(message);
+        try {
+          seen(message, complete);
+        } finally {
+          handler(message);
+        }
       },
       headers,
     );
-    if (complete) queueMicrotask(stopOwnReader);
+    if (complete) {
+      readers += 1;
+      queueMicrotask(stopOwnReader);
+    }
     let open = true;
     return () => {
       if (!open) return;
@@ -205,11 +219,18 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
     }
     const runs = waiting.get(roomId) ?? [];
     waiting.set(roomId, runs);
-    let live = true;
-    runs.push(() => live && run());
+    const entry = (): void => run();
+    runs.push(entry);
     readIfNeeded();
     return () => {
-      live = false;
+      const list = waiting.get(roomId);
+      const at = list?.indexOf(entry) ?? -1;
+      if (at < 0) return;
+      list!.splice(at, 1);
+      if (list!.length > 0) return;
+      waiting.delete(roomId);
+      // Nothing awaited any more: the wrapper's own reading of the directory may end.
+      queueMicrotask(stopOwnReader);
     };
   };
 

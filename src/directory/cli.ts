@@ -51,7 +51,9 @@ export async function main(argv: string[]): Promise<void> {
     urls = values.url.split(',').map((url) => url.trim());
     for (const url of urls) if (!/^wss?:\/\//.test(url)) throw new Error(`--url: expected a ws:// or wss:// URL, got ${url || '(empty)'}`);
     heartbeat = Number(values.heartbeat);
-    if (!Number.isSafeInteger(heartbeat) || heartbeat < 100) throw new Error(`--heartbeat: expected whole milliseconds >= 100, got ${values.heartbeat}`);
+    if (!Number.isSafeInteger(heartbeat) || heartbeat < 100 || heartbeat > 3_600_000) {
+      throw new Error(`--heartbeat: expected whole milliseconds from 100 to 3600000, got ${values.heartbeat}`);
+    }
     if (process.env.STOMPKIT_DIRECTORY_PASSCODE === undefined) throw new Error('set STOMPKIT_DIRECTORY_PASSCODE to the passcode of the directory login');
   } catch (err) {
     console.error(`stompkit-directory: ${(err as Error).message}\n\n${USAGE}`);

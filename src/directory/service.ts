@@ -38,8 +38,8 @@ export interface RoomDirectoryOptions {
   /**
    * Heart-beat period asked each way, ms (STOMP 1.2 §"Heart-beating"): a
    * link that goes silent without closing is dropped after about two, and a
-   * connection attempt that gets no answer within two is given up. Default
-   * 10 000.
+   * connection attempt that gets no answer within two (at least 10 s) is
+   * given up. Default 10 000.
    */
   heartbeat?: number;
   /** Ms of directory silence after which the replay counts as read. Default 250. */
@@ -96,8 +96,9 @@ export function startRoomDirectory(options: RoomDirectoryOptions): RoomDirectory
     heartbeatOutgoing: heartbeat,
     // A silent link never completes a WebSocket close handshake (`ws` waits 30 s): drop it at once.
     discardWebsocketOnCommFailure: true,
-    // Without it, an attempt through a path that swallows everything waits forever.
-    connectionTimeout: 2 * heartbeat,
+    // Without it, an attempt through a path that swallows everything waits forever;
+    // never so short that a slow broker's TLS and login cannot finish.
+    connectionTimeout: Math.max(2 * heartbeat, 10_000),
   });
 
   const markReady = (roomId: string): void => {

@@ -93,15 +93,27 @@ test('a room is not subscribed before it is ready: opening it early is no SUBSCR
   expect(bob.errors).toEqual([]);
 });
 
-/** Counts the SUBSCRIBEs `raw` is asked for to the directory (whoever asks: the chat client or the wrapper). */
-function countDirectoryReads(raw: StompSession): () => number {
+/**
+ * Counts the SUBSCRIBEs `raw` is asked for to the directory (whoever asks:
+ * the chat client or the wrapper); `reads.open()` is how many are still held.
+ */
+function countDirectoryReads(raw: StompSession): (() => number) & { open(): number } {
   let count = 0;
+  let open = 0;
   const subscribe = raw.subscribe.bind(raw) as (...args: unknown[]) => () => void;
   (raw as { subscribe: unknown }).subscribe = (...args: unknown[]) => {
-    if (args[0] === '/amq/queue/chat.rooms') count += 1;
-    return subscribe(...args);
+    if (args[0] !== '/amq/queue/chat.rooms') return subscribe(...args);
+    count += 1;
+    open += 1;
+    const unsubscribe = subscribe(...args);
+    let held = true;
+    return () => {
+      if (held) open -= 1;
+      held = false;
+      unsubscribe();
+    };
   };
-  return () => count;
+  return Object.assign(() => count, { open: () => open });
 }
 
 test('the directory is read once per page: the chat client reading it for its room list is where the wrapper learns which rooms are ready', async () => {
@@ -142,6 +154,18 @@ test('a send waiting for its room when the room list stops being read: the wrapp
   await alice.client.createRoom('orphan', 'Orphan');
   await sent;
   expect(bob.raw.getOutbox().find((e) => e.destination === '/amq/queue/chat.room.orphan')?.status).toBe('confirmed');
+});
+
+test('a send that gave up on its room leaves nothing awaited: the wrapper stops reading the directory once the chat client does', async () => {
+  const bob = chat('bob', { timeout: 100 });
+  const reads = countDirectoryReads(bob.raw);
+  await waitForStatus(bob.raw, 'connected');
+  await startService();
+  await expect(bob.client.sendMessage('never', 'lost cause')).rejects.toThrow(/room never is not ready/);
+  expect(reads.open()).toBe(1); // the wrapper's own, started for the send
+  bob.client.watchDirectory();
+  await vi.waitFor(() => expect(reads.open()).toBe(1)); // the chat client's only
+  expect(reads()).toBeGreaterThanOrEqual(2);
 });
 
 test('a forged room.ready seen by two readers of the directory is reported once', async () => {

@@ -21,8 +21,9 @@ test.each([
   [['--url', 'ws://127.0.0.1:15674/ws', '--nope'], 'x', /Unknown option '--nope'/],
   [['--url', 'ws://127.0.0.1:15674/ws,http://127.0.0.1:15675/ws'], 'x', /expected a ws:\/\/ or wss:\/\/ URL, got http:\/\/127\.0\.0\.1:15675\/ws/],
   [['--url', 'ws://127.0.0.1:15674/ws,'], 'x', /got \(empty\)/],
-  [['--url', 'ws://127.0.0.1:15674/ws', '--heartbeat', '5'], 'x', /--heartbeat: expected whole milliseconds >= 100, got 5/],
+  [['--url', 'ws://127.0.0.1:15674/ws', '--heartbeat', '5'], 'x', /--heartbeat: expected whole milliseconds from 100 to 3600000, got 5/],
   [['--url', 'ws://127.0.0.1:15674/ws', '--heartbeat', 'soon'], 'x', /--heartbeat: expected whole milliseconds/],
+  [['--url', 'ws://127.0.0.1:15674/ws', '--heartbeat', '2000000000'], 'x', /--heartbeat: expected whole milliseconds from 100 to 3600000, got 2000000000/],
 ])('%j (passcode %s) is refused', async (argv, passcode, message) => {
   vi.stubEnv('STOMPKIT_DIRECTORY_PASSCODE', passcode);
   const errors: string[] = [];

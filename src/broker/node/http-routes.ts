@@ -72,7 +72,6 @@ const SOCKJS_SEGMENTS: Record<string, SockJSTransport | 'upstream'> = {
   jsonp_send: 'upstream',
 };
 
-/** Largest WebSocket message accepted from a client, for a given frame size limit. */
 /** The content types sockjs accepts for an XHR body. */
 const XHR_BODY_TYPES = new Set(['text/plain', 'T', 'application/json', 'application/xml', '', 'text/xml']);
 
@@ -100,6 +99,7 @@ function gatherBodiesOnce(app: unknown): void {
   };
 }
 
+/** Largest WebSocket message accepted from a client, for a given frame size limit. */
 function inboundLimit(maxFrameSize: number): number {
   return 2 * maxFrameSize + 64 * 1024;
 }
