@@ -229,7 +229,7 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
       list!.splice(at, 1);
       if (list!.length > 0) return;
       waiting.delete(roomId);
-      // Nothing awaited any more: the wrapper's own reading of the directory may end.
+      // Nothing is awaited now: the wrapper's own reading of the directory may end.
       queueMicrotask(stopOwnReader);
     };
   };
