@@ -12,6 +12,7 @@
 import { createBackoff } from './backoff.js';
 import { CLOSED_BY_APP, createConnection, type Connection, type ErrorFrameInfo } from './connection.js';
 import { createOutbox } from './outbox.js';
+import { watchEnvironment } from './environment.js';
 import { createReceipts } from './receipts.js';
 import { createSilentRefusals } from './silent-refusal.js';
 import { memoryStorage } from './storage.js';
@@ -20,23 +21,8 @@ import { refuseTransaction, TransactionError } from './transaction-error.js';
 import { canShare, deferSession } from './tab-share.js';
 import { acknowledgerOf, checkHeaders, checkSubscription, createSubscriptions, IDEMPOTENCY_HEADER, subscriptionKey } from './subscriptions.js';
 import { encodeBody, randomId } from './send-body.js';
-import {
-  ALL_TRANSPORTS,
-  DEFAULT_WEBSOCKET_RETRY_AFTER,
-  createTransportMemory,
-  planTransports,
-  resolveEndpoints,
-  socketOpener,
-} from './transports.js';
-import type {
-  Endpoints,
-  MessageHandler,
-  SessionError,
-  SessionState,
-  StompSession,
-  StompSessionOptions,
-  TransportName,
-} from './types.js';
+import { ALL_TRANSPORTS, DEFAULT_WEBSOCKET_RETRY_AFTER, createTransportMemory, planTransports, resolveEndpoints, socketOpener } from './transports.js';
+import type { Endpoints, MessageHandler, SessionError, SessionState, StompSession, StompSessionOptions, TransportName } from './types.js';
 
 /** ms `close()` waits for the DISCONNECT receipt before dropping the socket. */
 const CLOSE_TIMEOUT = 3000;
@@ -139,7 +125,6 @@ export function createStompSession(options: StompSessionOptions): StompSession {
       }
     }
   };
-
 
   function subscribe(listener: () => void): () => void;
   function subscribe(destination: string, handler: MessageHandler, headers?: Record<string, string>): () => void;
@@ -331,6 +316,7 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     run++;
     backoff.cancel();
     releaseEnvironment?.();
+    releaseEnvironment = null;
   };
 
   /** No more reconnecting (auth refused, attempts used up, bad url); `connect()` starts over. */
@@ -351,11 +337,7 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     setState({ status: 'closed', nextRetryAt: null, error: null });
   };
 
-  /**
-   * The browser says the network is gone: the socket may stay "open" for
-   * long after (nothing closes it), so the connection is dropped now and
-   * the session shows `reconnecting` at once.
-   */
+  /** The browser went offline: the connection is dropped now and the session shows `reconnecting` at once. */
   const onOffline = (): void => reconnect('the browser went offline');
 
   /** Drop the connection (or the attempt under way) as failed: the session goes on as after any drop. */
@@ -365,29 +347,10 @@ export function createStompSession(options: StompSessionOptions): StompSession {
     connection?.terminate(error);
   };
 
-  /** Drop at once when the browser goes offline; try at once when the network returns or a hidden tab becomes visible. */
+  // These listeners live from connect() to stop or close, so the session is
+  // never idle or closed when they fire: retryNow() then only cuts a backoff wait short.
   const listenToEnvironment = (): void => {
-    if (releaseEnvironment) return;
-    // Absent in Node and workers; without addEventListener in React Native.
-    const { window: win, document: doc } = globalThis as { window?: Partial<Window>; document?: Partial<Document> };
-    // These listeners live from connect() to stop or close, so the session is
-    // never idle or closed when they fire: retryNow() then only cuts a backoff wait short.
-    const onVisibility = (): void => {
-      if (doc?.visibilityState === 'visible') retryNow();
-      // A hidden page may be discarded or reloaded without another chance to write.
-      else outbox.persistNow();
-    };
-    win?.addEventListener?.('online', retryNow);
-    win?.addEventListener?.('offline', onOffline);
-    win?.addEventListener?.('pagehide', outbox.persistNow);
-    doc?.addEventListener?.('visibilitychange', onVisibility);
-    releaseEnvironment = () => {
-      win?.removeEventListener?.('online', retryNow);
-      win?.removeEventListener?.('offline', onOffline);
-      win?.removeEventListener?.('pagehide', outbox.persistNow);
-      doc?.removeEventListener?.('visibilitychange', onVisibility);
-      releaseEnvironment = null;
-    };
+    releaseEnvironment ??= watchEnvironment(retryNow, onOffline, outbox.persistNow);
   };
 
   const session: StompSession = {

@@ -35,7 +35,7 @@ export function deferSession(load: Promise<StompSession>, idle: SessionState): S
         : (...args: unknown[]): unknown => {
             if (name == 'getSnapshot') return idle;
             if (name == 'getOutbox') return [];
-            // Not connected yet: refused as any session refuses a transaction then.
+            // Not connected yet: refused as every session refuses a transaction then.
             if (name == 'begin') return refuseTransaction();
             if (name != 'subscribe' && name != 'onOutboxChange') return ready.then((session) => on(session, name, args));
             // A listener or subscription: taken as soon as the session is there, unless released before.
