@@ -119,6 +119,8 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
   const seen = (message: IncomingMessage, complete: boolean): void => {
     const offset = offsetOf(message);
     if (complete && offset !== null && offset > readTo) readTo = offset;
+    // Most directory events are not this one: the chat client parses those, not the wrapper too.
+    if (!message.body.includes('room.ready')) return;
     let event: unknown;
     try {
       event = JSON.parse(message.body);
@@ -147,17 +149,18 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
     const runs = waiting.get(roomId) ?? [];
     waiting.delete(roomId);
     // Synchronously, in order: a send made after this cannot overtake one that waited.
+    // One that throws (a SUBSCRIBE with headers the session refuses) strands none of the others;
+    // the first error goes on to the session, which reports handler errors (`onHandlerError`).
+    let failure: { error: unknown } | null = null;
     for (const run of runs) {
       try {
         run();
       } catch (error) {
-        // One that throws (a SUBSCRIBE with headers the session refuses) strands none of the others.
-        queueMicrotask(() => {
-          throw error;
-        });
+        failure ??= { error };
       }
     }
     if (waiting.size === 0 && readers > 0) queueMicrotask(stopOwnReader);
+    if (failure) throw failure.error;
   };
 
   const stopOwnReader = (): void => {
@@ -223,11 +226,11 @@ export function withRoomDirectory(session: StompSession, options: RoomDirectoryO
     runs.push(entry);
     readIfNeeded();
     return () => {
-      const list = waiting.get(roomId);
-      const at = list?.indexOf(entry) ?? -1;
-      if (at < 0) return;
-      list!.splice(at, 1);
-      if (list!.length > 0) return;
+      const at = runs.indexOf(entry);
+      // Gone already: it ran (the list left `waiting` as the room became ready) or was cancelled.
+      if (waiting.get(roomId) !== runs || at < 0) return;
+      runs.splice(at, 1);
+      if (runs.length > 0) return;
       waiting.delete(roomId);
       // Nothing is awaited now: the wrapper's own reading of the directory may end.
       queueMicrotask(stopOwnReader);
